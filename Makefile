@@ -1,0 +1,60 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+# Every target is idempotent: re-running it does only what is not yet done.
+
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+# PIP_CONSTRAINT also pins the build backend inside pip's isolated build environment.
+PIP := PIP_CONSTRAINT=requirements.lock $(PY) -m pip --disable-pip-version-check -q
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run serve-dev install install-dev migrate seed admin-user test lint format lock clean
+
+run: install migrate seed admin-user ## venv, install, migrate, load the seeds, local admin, serve
+	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+$(PY):
+	@PYTHON=$$(bin/find-python) && echo "Creating $(VENV) with $$PYTHON" && "$$PYTHON" -m venv $(VENV)
+	$(PY) -m pip --disable-pip-version-check -q install "pip==26.3"
+
+# Reinstall only when the declared or locked dependencies change.
+$(VENV)/.installed: $(PY) pyproject.toml requirements.lock
+	$(PIP) install -c requirements.lock -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+seed: migrate
+	$(MANAGE) load_seeds
+
+admin-user: migrate
+	$(MANAGE) ensure_local_admin
+
+test: install-dev ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lock: install-dev ## re-pin every installed package after a change to pyproject.toml
+	{ sed -n '1,5p' requirements.lock; $(PIP) freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles
