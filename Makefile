@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 PIP := PIP_CONSTRAINT=requirements.lock $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
+PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
 .PHONY: run serve-dev install install-dev migrate seed admin-user test lint format lock clean

@@ -26,7 +26,7 @@ class ChildDealInline(admin.TabularInline):
 
 @admin.register(Deal)
 class DealAdmin(CitedAdmin):
-    list_display = ["title", "kind", "date", "amount_stated", "currency", "event", "citation_count"]
+    list_display = ["title", "kind", "when", "amount_stated", "event", "citation_count"]
     list_filter = ["kind", "currency", "amount_qualifier", "is_undisclosed"]
     search_fields = ["title", "slug", "asset", "parties__company__name", "parties__organizer__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -50,6 +50,10 @@ class DealAdmin(CitedAdmin):
         (None, {"fields": ["summary", "description"]}),
     ]
     inlines = [DealPartyInline, ChildDealInline, CitationInline]
+
+    @admin.display(description="date", ordering="date")
+    def when(self, obj):
+        return obj.when or "—"
 
 
 @admin.register(DealParty)

@@ -49,7 +49,11 @@ class SubEventInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(CitedAdmin):
-    list_display = ["name", "kind", "start_date", "city", "parent", "citation_count"]
+    @admin.display(description="when", ordering="start_date")
+    def when(self, obj):
+        return obj.when or (obj.date_stated and f"“{obj.date_stated}”") or "—"
+
+    list_display = ["name", "kind", "when", "city", "parent", "citation_count"]
     list_filter = ["kind", "city", ("parent", admin.EmptyFieldListFilter)]
     search_fields = ["name", "slug", "theme", "city", "venue"]
     date_hierarchy = "start_date"

@@ -123,3 +123,14 @@ def country_code_constraint(field, name):
         name=name,
         violation_error_message=f"{field} must be an ISO 3166-1 alpha-2 code such as CN.",
     )
+
+
+def format_partial_date(date, precision):
+    """A date shown no more precisely than the source states it: "2023", "November 2023", "2023-11-18"."""
+    if date is None:
+        return ""
+    if precision == "year":
+        return f"{date:%Y}"
+    if precision == "month":
+        return f"{date:%B %Y}"
+    return date.isoformat()

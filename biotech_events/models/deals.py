@@ -3,7 +3,14 @@
 from django.db import models
 
 from ..choices import CURRENCY_CODES, AmountQualifier, DatePrecision, DealKind, DealRole
-from .base import NaturalKeyModel, SluggedModel, date_precision_constraint, exactly_one_of, require_one_of
+from .base import (
+    NaturalKeyModel,
+    SluggedModel,
+    date_precision_constraint,
+    exactly_one_of,
+    format_partial_date,
+    require_one_of,
+)
 
 
 class Deal(SluggedModel):
@@ -100,6 +107,10 @@ class Deal(SluggedModel):
     @property
     def display_name(self):
         return self.title
+
+    @property
+    def when(self):
+        return format_partial_date(self.date, self.date_precision)
 
 
 class DealParty(NaturalKeyModel):

@@ -4,7 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..choices import AmountQualifier, CompanyRole, DatePrecision, EventKind, HostRole, PersonRole
-from .base import NaturalKeyModel, SluggedModel, date_precision_constraint, exactly_one_of, require_one_of
+from .base import (
+    NaturalKeyModel,
+    SluggedModel,
+    date_precision_constraint,
+    exactly_one_of,
+    format_partial_date,
+    require_one_of,
+)
 
 
 class Event(SluggedModel):
@@ -68,6 +75,13 @@ class Event(SluggedModel):
             date_precision_constraint("start_date", "event_start_date_precision"),
             date_precision_constraint("end_date", "event_end_date_precision"),
         ]
+
+    @property
+    def when(self):
+        """The event's dates at the precision the source gives them."""
+        start = format_partial_date(self.start_date, self.start_date_precision)
+        end = format_partial_date(self.end_date, self.end_date_precision)
+        return f"{start} to {end}" if end and end != start else start
 
     def clean(self):
         super().clean()
