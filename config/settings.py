@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "biotech_events",
 ]
 
@@ -98,3 +102,61 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 FIXTURE_DIRS = [FIXTURES_DIR, SEEDS_DIR]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    # Anyone may read; writing needs the Django model permission (add, change or delete).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "biotech_events.api.pagination.CataloguePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "biotech_events.api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Biotech events catalogue API",
+    "DESCRIPTION": (
+        "A curated, citable catalogue of China's biopharma industry events. Every record carries "
+        "citations quoting its source article verbatim. Anyone may read; writing needs a token "
+        "(or a session) of a user holding the Django model permission."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One named enum per vocabulary in biotech_events/choices.py.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"biotech_events.choices.{name}"
+        for name in [
+            "DatePrecision",
+            "EventKind",
+            "OrganizerKind",
+            "CompanyKind",
+            "HostRole",
+            "CompanyRole",
+            "PersonRole",
+            "NameOrder",
+            "HonourKind",
+            "DealKind",
+            "DealRole",
+            "AmountQualifier",
+            "ParkKind",
+            "RankingCategory",
+            "Language",
+            "AliasKind",
+        ]
+    },
+}

@@ -4,6 +4,7 @@ import operator
 from functools import reduce
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.lookups import Exact
 
@@ -88,6 +89,11 @@ class SluggedModel(NaturalKeyModel):
     slug = models.SlugField(
         max_length=120,
         unique=True,
+        validators=[
+            RegexValidator(
+                r"[a-z]", message="A slug needs at least one letter, so that it is never mistaken for an id."
+            )
+        ],
         help_text="Stable identifier used in fixtures and URLs.",
     )
     description = models.TextField(blank=True)
@@ -134,3 +140,16 @@ def format_partial_date(date, precision):
     if precision == "month":
         return f"{date:%B %Y}"
     return date.isoformat()
+
+
+def check_date_precision(instance, date_field):
+    """Field errors for a date and its precision set without each other (mirrors date_precision_constraint)."""
+    date, precision = getattr(instance, date_field), getattr(instance, f"{date_field}_precision")
+    if date is not None and not precision:
+        return {f"{date_field}_precision": f"Say how precise {date_field} is: day, month or year."}
+    if date is None and precision:
+        return {f"{date_field}_precision": f"Leave empty while {date_field} is unknown."}
+    return {}
+
+
+country_code_validator = RegexValidator(r"^[A-Z]{2}$", message="Use an ISO 3166-1 alpha-2 code such as CN.")

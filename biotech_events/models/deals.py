@@ -1,11 +1,14 @@
 """Deals signed or announced at events: licences, investments, projects, cooperations, joint labs."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from ..choices import CURRENCY_CODES, AmountQualifier, DatePrecision, DealKind, DealRole
 from .base import (
     NaturalKeyModel,
     SluggedModel,
+    check_date_precision,
     date_precision_constraint,
     exactly_one_of,
     format_partial_date,
@@ -43,8 +46,12 @@ class Deal(SluggedModel):
     date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
     asset = models.CharField(max_length=200, blank=True, help_text="Drug candidate code or subject, e.g. CMG901.")
     summary = models.TextField(blank=True)
-    amount = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code of the amount.")
+    amount = models.DecimalField(
+        max_digits=20, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, choices=[(code, code) for code in CURRENCY_CODES], help_text="ISO 4217 code."
+    )
     amount_qualifier = models.CharField(max_length=15, choices=AmountQualifier.choices, blank=True)
     amount_stated = models.CharField(
         max_length=300, blank=True, help_text="As the source words it, e.g. “nearly 3 billion yuan ($464 million)”."
@@ -55,6 +62,7 @@ class Deal(SluggedModel):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Only where the source states it.",
     )
     is_undisclosed = models.BooleanField(default=False, help_text="The source says the value was not disclosed.")
@@ -111,6 +119,16 @@ class Deal(SluggedModel):
     @property
     def when(self):
         return format_partial_date(self.date, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        errors = check_date_precision(self, "date")
+        if self.amount is not None and not self.currency:
+            errors["currency"] = "Give the ISO 4217 currency of the amount."
+        if self.is_undisclosed and (self.amount is not None or self.amount_usd is not None):
+            errors["is_undisclosed"] = "An undisclosed deal has no amount."
+        if errors:
+            raise ValidationError(errors)
 
 
 class DealParty(NaturalKeyModel):

@@ -1,12 +1,14 @@
 """Events, their sub-events, and who organised and took part in them."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from ..choices import AmountQualifier, CompanyRole, DatePrecision, EventKind, HostRole, PersonRole
 from .base import (
     NaturalKeyModel,
     SluggedModel,
+    check_date_precision,
     date_precision_constraint,
     exactly_one_of,
     format_partial_date,
@@ -28,7 +30,10 @@ class Event(SluggedModel):
         help_text="The main event a branch forum, panel, side meeting or supporting activity belongs to.",
     )
     edition = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Ordinal of a recurring event, e.g. 2 for “the second”."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Ordinal of a recurring event, e.g. 2 for “the second”.",
     )
     start_date = models.DateField(null=True, blank=True)
     start_date_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
@@ -85,11 +90,17 @@ class Event(SluggedModel):
 
     def clean(self):
         super().clean()
+        errors = check_date_precision(self, "start_date") | check_date_precision(self, "end_date")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date is before the start date."
         ancestor = self.parent
-        while ancestor is not None:
-            if ancestor.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "This parent would make the event its own ancestor."})
+        while ancestor is not None and self.pk is not None:
+            if ancestor.pk == self.pk:
+                errors["parent"] = "This parent would make the event its own ancestor."
+                break
             ancestor = ancestor.parent
+        if errors:
+            raise ValidationError(errors)
 
 
 class AttendanceFigure(NaturalKeyModel):

@@ -3,7 +3,7 @@
 from django.db import models
 
 from ..choices import CompanyKind, OrganizerKind
-from .base import SluggedModel, country_code_constraint
+from .base import SluggedModel, country_code_constraint, country_code_validator
 
 
 class Organizer(SluggedModel):
@@ -20,7 +20,9 @@ class Organizer(SluggedModel):
         help_text="The body this one belongs to, e.g. an institute's academy or a hospital's university.",
     )
     city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. CN.")
+    country = models.CharField(
+        max_length=2, blank=True, validators=[country_code_validator], help_text="ISO 3166-1 alpha-2 code, e.g. CN."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -43,7 +45,11 @@ class Company(SluggedModel):
     )
     hq_city = models.CharField("headquarters city", max_length=100, blank=True)
     hq_country = models.CharField(
-        "headquarters country", max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. CN."
+        "headquarters country",
+        max_length=2,
+        blank=True,
+        validators=[country_code_validator],
+        help_text="ISO 3166-1 alpha-2 code, e.g. CN.",
     )
 
     class Meta:

@@ -1,9 +1,10 @@
 """Science parks and zones, the reports released at events, and the competitiveness rankings in them."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from ..choices import ParkKind, RankingCategory
-from .base import NaturalKeyModel, SluggedModel, country_code_constraint
+from .base import NaturalKeyModel, SluggedModel, country_code_constraint, country_code_validator
 
 
 class Park(SluggedModel):
@@ -24,7 +25,7 @@ class Park(SluggedModel):
     )
     city = models.CharField(max_length=100, blank=True)
     district = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, default="CN")
+    country = models.CharField(max_length=2, blank=True, default="CN", validators=[country_code_validator])
 
     class Meta:
         ordering = ["name"]
@@ -92,7 +93,7 @@ class ParkRanking(NaturalKeyModel):
 
     ranking = models.ForeignKey(RankingList, on_delete=models.CASCADE, related_name="entries")
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="rankings")
-    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     rank_stated = models.CharField(max_length=200, blank=True, help_text="The placing as the source words it.")
 
     class Meta:

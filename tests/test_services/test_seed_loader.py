@@ -95,7 +95,7 @@ BROKEN_RECORDS = {
     "a violated constraint": (
         "- model: biotech_events.deal\n"
         "  fields: {slug: negative-deal, title: Negative deal, kind: cooperation, amount: '-5', currency: CNY}\n",
-        "amount must not be negative",
+        "amount: Ensure this value is greater than or equal to 0.",
     ),
     "two parties in one role link": (
         "- model: biotech_events.deal\n  fields: {slug: a-deal, title: A deal, kind: cooperation}\n"

@@ -1,0 +1,27 @@
+"""Every error is a 4xx JSON body naming the field and the problem, never a 500."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the stored records."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        dependents = sorted({f"{obj._meta.verbose_name}: {obj}" for obj in exc.protected_objects})
+        exc = Conflict(
+            {"detail": "Other records depend on this one; remove or re-point them first.", "dependents": dependents}
+        )
+    elif isinstance(exc, IntegrityError):
+        exc = Conflict({"detail": f"The database refused the change: {exc}"})
+    return drf_exception_handler(exc, context)

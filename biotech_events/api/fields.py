@@ -1,0 +1,57 @@
+"""Serializer fields for relations: shown briefly, written by id or slug."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .endpoints import brief
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "readOnly": True},
+            "url": {"type": "string", "format": "uri", "nullable": True, "readOnly": True},
+            "display": {"type": "string", "readOnly": True},
+        },
+    },
+    component_name="BriefRecord",
+)
+class BriefRelatedField(serializers.RelatedField):
+    """A related record, shown as {id, url, display}; written as its id, its slug (or key), or {"id": ...}."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} has the {lookup} {value}.",
+        "incorrect_type": "Give the {model}'s id or slug, not {data_type}.",
+    }
+
+    def to_representation(self, value):
+        return brief(value, self.context.get("request"))
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        model = queryset.model
+        if isinstance(data, dict):
+            data = data.get("id", data.get("slug", data.get("key")))
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", model=model._meta.verbose_name, data_type=type(data).__name__)
+        if isinstance(data, int) or data.isdigit():
+            lookup, value = "id", int(data)
+        else:
+            lookup, value = model.natural_key_fields[0], data
+        try:
+            return queryset.get(**{lookup: value})
+        except model.DoesNotExist:
+            self.fail("does_not_exist", model=model._meta.verbose_name, lookup=lookup, value=repr(value))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SourceKeyField(BriefRelatedField):
+    """A source article, shown and written as its key (the seed file name)."""
+
+    def to_representation(self, value):
+        return value.key

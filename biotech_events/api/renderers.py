@@ -1,0 +1,63 @@
+"""CSV for spreadsheets and JSON-LD for linked-data clients, beside DRF's JSON and browsable API."""
+
+import csv
+import io
+import json
+
+from rest_framework import renderers
+
+
+def flatten(value):
+    """A cell: a related record becomes its display name, a list its items joined by "; "."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "display" in value:
+            return value["display"]
+        if "quote" in value:
+            return f"{value.get('source')}: {value['quote']}"
+        return ", ".join(f"{k}={flatten(v)}" for k, v in value.items() if v not in (None, "", []))
+    if isinstance(value, list):
+        return "; ".join(flatten(item) for item in value)
+    return value
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Flat rows of the (filtered) results: one column per field, relations by display name."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code >= 400:
+            rows = [{"error": json.dumps(data, ensure_ascii=False)}]
+        elif isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        else:
+            rows = data if isinstance(data, list) else [data]
+        stream = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]), extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows({key: flatten(value) for key, value in row.items()} for row in rows)
+        return stream.getvalue().encode(self.charset)
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    """schema.org JSON-LD; the view supplies the nodes, this adds the context and the graph."""
+
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        from .jsonld import CONTEXT
+
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code < 400 and isinstance(data, dict):
+            if "results" in data:
+                data = {"@context": CONTEXT, "@graph": data["results"]}
+            else:
+                data = {"@context": CONTEXT, **data}
+        return super().render(data, accepted_media_type, renderer_context)

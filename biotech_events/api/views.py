@@ -1,0 +1,160 @@
+"""Viewsets: each endpoint is a queryset, a serializer and a filter set; the base does the rest."""
+
+from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
+
+from ..models import Company, Deal, Event, Organizer, Park, ParkRanking, Person, RankingList, Report, SourceDocument
+from . import filters, serializers
+from .jsonld import JSONLDSerializer
+from .renderers import CSVRenderer, JSONLDRenderer
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated field names to return, e.g. name,start_date; relations not asked for are not queried.",
+)
+BRIEF_PARAMETER = OpenApiParameter(
+    "brief", OpenApiTypes.BOOL, description="Return only id, url and display name, for pickers and autocomplete."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[FIELDS_PARAMETER, BRIEF_PARAMETER]),
+    retrieve=extend_schema(parameters=[FIELDS_PARAMETER, BRIEF_PARAMETER]),
+)
+class CatalogueViewSet(viewsets.ModelViewSet):
+    """List, detail (by id or slug), create, update, partial update and delete, with filters and search."""
+
+    lookup_value_regex = r"[^/]+"
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    search_fields = ["name", "slug", "aliases__name"]
+
+    def get_object(self):
+        """`/<id>/` or `/<slug>/` (or `/<key>/` for sources): slugs contain a letter, so the two never collide."""
+        value = self.kwargs[self.lookup_field]
+        key_fields = self.queryset.model.natural_key_fields
+        if not value.isdigit() and len(key_fields) == 1:
+            self.lookup_field = self.lookup_url_kwarg = key_fields[0]
+            self.kwargs[self.lookup_field] = value
+        return super().get_object()
+
+    def requested_fields(self):
+        """The fields `?brief=1` or `?fields=a,b` ask for; None for all. Only reads are trimmed."""
+        if self.request is None or self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return None
+        serializer_class = self.get_serializer_class()
+        if self.request.query_params.get("brief", "").lower() in ("1", "true", "yes"):
+            return list(serializer_class.Meta.brief_fields)
+        raw = self.request.query_params.get("fields")
+        if not raw:
+            return None
+        asked = [name.strip() for name in raw.split(",") if name.strip()]
+        unknown = sorted(set(asked) - set(serializer_class.Meta.fields))
+        if unknown:
+            raise ValidationError({"fields": [f"Unknown field(s): {', '.join(unknown)}."]})
+        return asked
+
+    def wants_jsonld(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return renderer is not None and renderer.format == JSONLDRenderer.format
+
+    def get_serializer(self, *args, **kwargs):
+        if self.wants_jsonld():
+            return JSONLDSerializer(*args, context=self.get_serializer_context(), **kwargs)
+        kwargs.setdefault("fields", self.requested_fields())
+        return super().get_serializer(*args, **kwargs)
+
+    def get_queryset(self):
+        fields = None if self.wants_jsonld() else self.requested_fields()
+        serializer = self.get_serializer_class()(fields=fields, context=self.get_serializer_context())
+        return serializer.optimize_queryset(super().get_queryset())
+
+    def perform_destroy(self, instance):
+        instance.delete()  # a PROTECT-ed record raises ProtectedError: answered 409 with its dependents
+
+
+class LinkedDataViewSet(CatalogueViewSet):
+    """Also served as schema.org JSON-LD: `?format=jsonld` or `Accept: application/ld+json`."""
+
+    renderer_classes = [*CatalogueViewSet.renderer_classes, JSONLDRenderer]
+
+
+class EventViewSet(LinkedDataViewSet):
+    queryset = Event.objects.all()
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilterSet
+    search_fields = ["name", "slug", "theme", "city"]
+    ordering_fields = ["name", "start_date", "end_date", "kind", "city", "id"]
+
+
+class OrganizerViewSet(LinkedDataViewSet):
+    queryset = Organizer.objects.all()
+    serializer_class = serializers.OrganizerSerializer
+    filterset_class = filters.OrganizerFilterSet
+    ordering_fields = ["name", "kind", "city", "id"]
+
+
+class CompanyViewSet(LinkedDataViewSet):
+    queryset = Company.objects.all()
+    serializer_class = serializers.CompanySerializer
+    filterset_class = filters.CompanyFilterSet
+    ordering_fields = ["name", "kind", "hq_city", "hq_country", "id"]
+
+
+class PersonViewSet(LinkedDataViewSet):
+    queryset = Person.objects.all()
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilterSet
+    search_fields = ["name", "slug", "family_name", "given_name", "name_zh", "aliases__name"]
+    ordering_fields = ["name", "family_name", "id"]
+
+
+class DealViewSet(LinkedDataViewSet):
+    queryset = Deal.objects.all()
+    serializer_class = serializers.DealSerializer
+    filterset_class = filters.DealFilterSet
+    search_fields = ["title", "slug", "asset", "parties__company__name", "parties__organizer__name"]
+    ordering_fields = ["title", "date", "amount", "amount_usd", "kind", "id"]
+
+
+class ParkViewSet(CatalogueViewSet):
+    queryset = Park.objects.all()
+    serializer_class = serializers.ParkSerializer
+    filterset_class = filters.ParkFilterSet
+    ordering_fields = ["name", "kind", "city", "id"]
+
+
+class RankingListViewSet(LinkedDataViewSet):
+    queryset = RankingList.objects.all()
+    serializer_class = serializers.RankingListSerializer
+    filterset_class = filters.RankingListFilterSet
+    search_fields = ["name", "slug", "dimension"]
+    ordering_fields = ["name", "year", "category", "id"]
+
+
+class ParkRankingViewSet(CatalogueViewSet):
+    queryset = ParkRanking.objects.all()
+    serializer_class = serializers.ParkRankingSerializer
+    filterset_class = filters.ParkRankingFilterSet
+    search_fields = ["park__name", "park__aliases__name", "ranking__name"]
+    ordering_fields = ["rank", "ranking__year", "park__name", "id"]
+
+
+class ReportViewSet(CatalogueViewSet):
+    queryset = Report.objects.all()
+    serializer_class = serializers.ReportSerializer
+    filterset_class = filters.ReportFilterSet
+    search_fields = ["title", "slug"]
+    ordering_fields = ["title", "year", "id"]
+
+
+class SourceDocumentViewSet(CatalogueViewSet):
+    queryset = SourceDocument.objects.annotate(citation_count=Count("citations"))
+    serializer_class = serializers.SourceDocumentSerializer
+    filterset_class = filters.SourceDocumentFilterSet
+    search_fields = ["key", "title", "outlet", "author", "text"]
+    ordering_fields = ["key", "title", "published_on", "id"]
