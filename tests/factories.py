@@ -74,3 +74,11 @@ class DealFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Test Deal {n}")
     slug = factory.Sequence(lambda n: f"test-deal-{n}")
     kind = choices.DealKind.COOPERATION
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+    password = factory.django.Password("correct horse battery staple")

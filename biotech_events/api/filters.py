@@ -19,6 +19,25 @@ class MultiValueField(forms.Field):
         return [item.strip() for item in super().clean(value) or [] if item.strip()]
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError(f"Use true or false, not {value!r}.") from None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class AnyOfFilter(django_filters.Filter):
     """Matches records whose field equals (case-insensitively) any of the given values."""
@@ -70,7 +89,7 @@ class EventFilterSet(django_filters.FilterSet):
     )
     year = django_filters.NumberFilter(field_name="start_date__year", label="Year the event started.")
     parent = RelatedRecordFilter(label="Sub-events of these events (id or slug).")
-    top_level = django_filters.BooleanFilter(
+    top_level = BooleanFilter(
         field_name="parent", lookup_expr="isnull", label="true: main events only; false: sub-events only."
     )
     organizer = RelatedRecordFilter(
@@ -137,9 +156,7 @@ class DealFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="date__year", label="Year of the deal's date.")
     asset = django_filters.CharFilter(lookup_expr="icontains", label="Asset or subject contains (e.g. CMG901).")
     parent = RelatedRecordFilter(label="Projects of these bundles.")
-    top_level = django_filters.BooleanFilter(
-        field_name="parent", lookup_expr="isnull", label="true: deals not inside a bundle only."
-    )
+    top_level = BooleanFilter(field_name="parent", lookup_expr="isnull", label="true: deals not inside a bundle only.")
 
     class Meta:
         model = Deal

@@ -153,7 +153,7 @@ class ReportViewSet(CatalogueViewSet):
 
 
 class SourceDocumentViewSet(CatalogueViewSet):
-    queryset = SourceDocument.objects.annotate(citation_count=Count("citations"))
+    queryset = SourceDocument.objects.annotate(citation_count=Count("citations")).order_by("key")
     serializer_class = serializers.SourceDocumentSerializer
     filterset_class = filters.SourceDocumentFilterSet
     search_fields = ["key", "title", "outlet", "author", "text"]

@@ -72,9 +72,10 @@ class CatalogueSerializer(serializers.ModelSerializer):
         return isinstance(self.parent, serializers.ListSerializer)
 
     def writable_children(self):
+        """The nested lists written with this record, keyed by their source (the key in validated data)."""
         return {
-            name: field
-            for name, field in self.fields.items()
+            field.source: field
+            for field in self.fields.values()
             if isinstance(field, serializers.ListSerializer)
             and isinstance(field.child, CatalogueSerializer)
             and not field.read_only
@@ -125,8 +126,9 @@ class CatalogueSerializer(serializers.ModelSerializer):
         A given record matching an existing one by natural key updates it in place, so ids and
         history survive a PUT of the same data; existing records not given are deleted.
         """
-        for name, items in children.items():
-            list_field = self.fields[name]
+        writable = self.writable_children()
+        for source, items in children.items():
+            list_field = writable[source]
             child_serializer = list_field.child
             manager = getattr(parent, list_field.source)
             existing = {record.natural_key(): record for record in manager.all()}
@@ -151,7 +153,7 @@ class CatalogueSerializer(serializers.ModelSerializer):
                 errors.append({})
                 kept.append(record.pk)
             if any(errors):
-                raise serializers.ValidationError({name: errors})
+                raise serializers.ValidationError({list_field.field_name: errors})
             manager.exclude(pk__in=kept).delete()
 
 
