@@ -22,9 +22,20 @@ BRIEF_PARAMETER = OpenApiParameter(
 )
 
 
+ID_OR_SLUG = OpenApiParameter(
+    "id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The record's id, or its slug (a source's key); park-rankings by id only.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[FIELDS_PARAMETER, BRIEF_PARAMETER]),
-    retrieve=extend_schema(parameters=[FIELDS_PARAMETER, BRIEF_PARAMETER]),
+    retrieve=extend_schema(parameters=[ID_OR_SLUG, FIELDS_PARAMETER, BRIEF_PARAMETER]),
+    update=extend_schema(parameters=[ID_OR_SLUG]),
+    partial_update=extend_schema(parameters=[ID_OR_SLUG]),
+    destroy=extend_schema(parameters=[ID_OR_SLUG]),
 )
 class CatalogueViewSet(viewsets.ModelViewSet):
     """List, detail (by id or slug), create, update, partial update and delete, with filters and search."""
