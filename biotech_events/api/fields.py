@@ -26,11 +26,23 @@ class BriefRelatedField(serializers.RelatedField):
         "incorrect_type": "Give the {model}'s id or slug, not {data_type}.",
     }
 
+    # The browsable API's HTML form shows at most this many choices: never a whole table.
+    html_cutoff = 50
+    html_cutoff_text = "More than {count} records: type the id or slug in the raw data form."
+
     def to_representation(self, value):
         return brief(value, self.context.get("request"))
 
     def use_pk_only_optimization(self):
         return False
+
+    def get_choices(self, cutoff=None):
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: str(item) for item in queryset}
 
     def to_internal_value(self, data):
         queryset = self.get_queryset()
