@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from ..models import CITATION_TARGET_FIELDS, Alias, Citation, SourceDocument
+from .base import CatalogueAdmin
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(CatalogueAdmin):
     list_display = ["key", "title", "outlet", "author", "published_on", "language"]
     list_filter = ["language", "outlet"]
     search_fields = ["key", "title", "outlet", "author"]
@@ -24,7 +25,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(CatalogueAdmin):
     list_display = ["__str__", "source", "supports"]
     list_filter = ["source"]
     search_fields = ["quote", "note"]
@@ -41,7 +42,7 @@ class CitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(CatalogueAdmin):
     list_display = ["name", "kind", "organizer", "company", "person", "park", "source"]
     list_filter = ["kind", "source"]
     search_fields = ["name"]

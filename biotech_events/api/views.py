@@ -4,13 +4,16 @@ from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
 from ..models import Company, Deal, Event, Organizer, Park, ParkRanking, Person, RankingList, Report, SourceDocument
+from ..services.history import history_entries
 from . import filters, serializers
 from .jsonld import JSONLDSerializer
 from .renderers import CSVRenderer, JSONLDRenderer
+from .serializers.history import HistoryEntrySerializer
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -83,6 +86,17 @@ class CatalogueViewSet(viewsets.ModelViewSet):
         fields = None if self.wants_jsonld() else self.requested_fields()
         serializer = self.get_serializer_class()(fields=fields, context=self.get_serializer_context())
         return serializer.optimize_queryset(super().get_queryset())
+
+    @extend_schema(
+        responses=HistoryEntrySerializer(many=True),
+        parameters=[ID_OR_SLUG],
+        description="The record's versions, newest first: who changed which fields, when and why.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=api_settings.DEFAULT_RENDERER_CLASSES)
+    def history(self, request, *args, **kwargs):
+        entries = history_entries(self.get_object())
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
     def perform_destroy(self, instance):
         instance.delete()  # a PROTECT-ed record raises ProtectedError: answered 409 with its dependents

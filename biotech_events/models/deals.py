@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import CURRENCY_CODES, AmountQualifier, DatePrecision, DealKind, DealRole
 from .base import (
@@ -69,6 +70,8 @@ class Deal(SluggedModel):
     project_count = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a bundle: how many projects the source says it comprises."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "title"]
@@ -144,6 +147,8 @@ class DealParty(NaturalKeyModel):
         "biotech_events.Organizer", on_delete=models.PROTECT, null=True, blank=True, related_name="deal_roles"
     )
     role = models.CharField(max_length=20, choices=DealRole.choices)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["deal", "role", "id"]

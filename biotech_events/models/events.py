@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import AmountQualifier, CompanyRole, DatePrecision, EventKind, HostRole, PersonRole
 from .base import (
@@ -50,6 +51,8 @@ class Event(SluggedModel):
     )
     theme = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -116,6 +119,8 @@ class AttendanceFigure(NaturalKeyModel):
         max_length=300, help_text="The figure as the source words it, e.g. “over 1000 experts and scholars”."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "-count"]
         constraints = [
@@ -144,6 +149,8 @@ class EventOrganizer(NaturalKeyModel):
     )
     role = models.CharField(max_length=20, choices=HostRole.choices)
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "role", "id"]
@@ -191,6 +198,8 @@ class EventParticipant(NaturalKeyModel):
         max_length=300, blank=True, help_text="How the source introduces the person at this event."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "role", "person"]
         constraints = [
@@ -214,6 +223,8 @@ class EventCompany(NaturalKeyModel):
     company = models.ForeignKey("biotech_events.Company", on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=20, choices=CompanyRole.choices)
     award = models.CharField(max_length=300, blank=True, help_text="The award or certificate named, for awardees.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "role", "company"]

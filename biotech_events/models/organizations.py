@@ -1,6 +1,7 @@
 """The bodies that organise events and the businesses that take part in them."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import CompanyKind, OrganizerKind
 from .base import SluggedModel, country_code_constraint, country_code_validator
@@ -23,6 +24,8 @@ class Organizer(SluggedModel):
     country = models.CharField(
         max_length=2, blank=True, validators=[country_code_validator], help_text="ISO 3166-1 alpha-2 code, e.g. CN."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +54,8 @@ class Company(SluggedModel):
         validators=[country_code_validator],
         help_text="ISO 3166-1 alpha-2 code, e.g. CN.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

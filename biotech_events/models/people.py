@@ -1,6 +1,7 @@
 """People, their honours, and the organisations they work for."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import HonourKind, NameOrder
 from .base import NaturalKeyModel, SluggedModel, exactly_one_of, require_one_of
@@ -14,6 +15,8 @@ class Person(SluggedModel):
     given_name = models.CharField(max_length=100, blank=True)
     name_zh = models.CharField("Chinese name", max_length=50, blank=True, help_text="Only where a source gives it.")
     name_order = models.CharField(max_length=12, choices=NameOrder.choices, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +37,8 @@ class Honour(NaturalKeyModel):
     )
     field = models.CharField(max_length=100, blank=True, help_text="e.g. Physiology or Medicine.")
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", "year", "title"]
@@ -67,6 +72,8 @@ class Affiliation(NaturalKeyModel):
         "biotech_events.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="affiliations"
     )
     position = models.CharField(max_length=300, blank=True, help_text="As stated, e.g. “Chairman”.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["person", "position"]

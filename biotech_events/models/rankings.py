@@ -2,6 +2,7 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import ParkKind, RankingCategory
 from .base import NaturalKeyModel, SluggedModel, country_code_constraint, country_code_validator
@@ -27,6 +28,8 @@ class Park(SluggedModel):
     district = models.CharField(max_length=100, blank=True)
     country = models.CharField(max_length=2, blank=True, default="CN", validators=[country_code_validator])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["city"])]
@@ -49,6 +52,8 @@ class Report(SluggedModel):
     released_at = models.ForeignKey(
         "biotech_events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-year", "title"]
@@ -73,6 +78,8 @@ class RankingList(SluggedModel):
         "biotech_events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="rankings"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = "ranking"
@@ -95,6 +102,8 @@ class ParkRanking(NaturalKeyModel):
     park = models.ForeignKey(Park, on_delete=models.PROTECT, related_name="rankings")
     rank = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
     rank_stated = models.CharField(max_length=200, blank=True, help_text="The placing as the source words it.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["ranking", "rank", "park"]

@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ..choices import AliasKind, DatePrecision, Language
 from .base import NaturalKeyManager, NaturalKeyModel, date_precision_constraint, exactly_one_of, require_one_of
@@ -36,6 +37,8 @@ class SourceDocument(NaturalKeyModel):
     sha256 = models.CharField(max_length=64, editable=False, blank=True)
     notes = models.TextField(blank=True, help_text="How the metadata was derived, where it is not stated outright.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["key"]
         verbose_name = "source article"
@@ -62,26 +65,32 @@ class SourceDocument(NaturalKeyModel):
         return bool(passage) and passage in self.text
 
 
-# Every record a citation can support: (field on Citation, model label).
-CITATION_TARGETS = (
-    ("event", "biotech_events.Event"),
-    ("organizer", "biotech_events.Organizer"),
-    ("company", "biotech_events.Company"),
-    ("person", "biotech_events.Person"),
-    ("park", "biotech_events.Park"),
-    ("deal", "biotech_events.Deal"),
-    ("report", "biotech_events.Report"),
-    ("ranking", "biotech_events.RankingList"),
-    ("park_ranking", "biotech_events.ParkRanking"),
-    ("event_organizer", "biotech_events.EventOrganizer"),
-    ("event_participant", "biotech_events.EventParticipant"),
-    ("event_company", "biotech_events.EventCompany"),
-    ("attendance", "biotech_events.AttendanceFigure"),
-    ("deal_party", "biotech_events.DealParty"),
-    ("affiliation", "biotech_events.Affiliation"),
-    ("honour", "biotech_events.Honour"),
+def _target(model_name, related_name="citations"):
+    """An optional link to one kind of record; a CHECK constraint requires exactly one per row."""
+    return models.ForeignKey(
+        f"biotech_events.{model_name}", on_delete=models.CASCADE, null=True, blank=True, related_name=related_name
+    )
+
+
+# Every kind of record a citation can support: one optional foreign key each on Citation.
+CITATION_TARGET_FIELDS = (
+    "event",
+    "organizer",
+    "company",
+    "person",
+    "park",
+    "deal",
+    "report",
+    "ranking",
+    "park_ranking",
+    "event_organizer",
+    "event_participant",
+    "event_company",
+    "attendance",
+    "deal_party",
+    "affiliation",
+    "honour",
 )
-CITATION_TARGET_FIELDS = tuple(field for field, _ in CITATION_TARGETS)
 
 
 class CitationManager(NaturalKeyManager):
@@ -99,8 +108,26 @@ class Citation(models.Model):
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="Copied verbatim from the source article: it must occur in its text.")
     note = models.TextField(blank=True, help_text="Curator's reading of the quote, e.g. how a garble was resolved.")
+    # The one record it supports (exactly one is set: see Meta.constraints).
+    event = _target("Event")
+    organizer = _target("Organizer")
+    company = _target("Company")
+    person = _target("Person")
+    park = _target("Park")
+    deal = _target("Deal")
+    report = _target("Report")
+    ranking = _target("RankingList")
+    park_ranking = _target("ParkRanking")
+    event_organizer = _target("EventOrganizer")
+    event_participant = _target("EventParticipant")
+    event_company = _target("EventCompany")
+    attendance = _target("AttendanceFigure")
+    deal_party = _target("DealParty")
+    affiliation = _target("Affiliation")
+    honour = _target("Honour")
 
     objects = CitationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "id"]
@@ -148,14 +175,8 @@ class Citation(models.Model):
         self.validate_quote()
 
 
-# Models that carry aliases: (field on Alias, model label).
-ALIAS_TARGETS = (
-    ("organizer", "biotech_events.Organizer"),
-    ("company", "biotech_events.Company"),
-    ("person", "biotech_events.Person"),
-    ("park", "biotech_events.Park"),
-)
-ALIAS_TARGET_FIELDS = tuple(field for field, _ in ALIAS_TARGETS)
+# Every kind of record that carries aliases: one optional foreign key each on Alias.
+ALIAS_TARGET_FIELDS = ("organizer", "company", "person", "park")
 
 
 class Alias(NaturalKeyModel):
@@ -173,6 +194,13 @@ class Alias(NaturalKeyModel):
         related_name="aliases",
         help_text="The article this spelling was seen in; the name must then occur in it verbatim.",
     )
+    # The one record it names (exactly one is set: see Meta.constraints).
+    organizer = _target("Organizer", related_name="aliases")
+    company = _target("Company", related_name="aliases")
+    person = _target("Person", related_name="aliases")
+    park = _target("Park", related_name="aliases")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -202,16 +230,3 @@ class Alias(NaturalKeyModel):
         super().clean()
         require_one_of(self, ALIAS_TARGET_FIELDS, "Choose exactly one record this alias names.")
         self.validate_name()
-
-
-def _add_target_fields(model, targets, related_name):
-    """One optional foreign key per target model; the exactly-one constraint above ties them."""
-    for field, label in targets:
-        model.add_to_class(
-            field,
-            models.ForeignKey(label, on_delete=models.CASCADE, null=True, blank=True, related_name=related_name),
-        )
-
-
-_add_target_fields(Citation, CITATION_TARGETS, related_name="citations")
-_add_target_fields(Alias, ALIAS_TARGETS, related_name="aliases")

@@ -95,13 +95,13 @@ def _resolve_deferred(path, position, record, using):
     """Resolve references to records defined later in the fixtures, naming any that never appear."""
     for reference, natural_key in record.deferred_fields.items():
         try:
-            reference.remote_field.model._default_manager.db_manager(using).get_by_natural_key(*natural_key)
+            target = reference.remote_field.model._default_manager.db_manager(using).get_by_natural_key(*natural_key)
         except ObjectDoesNotExist as error:
             raise SeedLoadError(
                 f"{path.name}, record {position} ({record.object._meta.label_lower}): {reference.name} refers to "
                 f"{natural_key}, which no fixture or stored record defines"
             ) from error
-    record.save_deferred_fields(using=using)
+        setattr(record.object, reference.attname, target.pk)
 
 
 def _validate_and_save(path, position, record, report, using):
@@ -115,15 +115,17 @@ def _validate_and_save(path, position, record, report, using):
     if stored is not None and _same_values(stored, instance):
         report.unchanged[label] += 1
         return
-    _guard(path, position, record, lambda: _save(instance, record, using))
+    instance._change_reason = f"load_seeds: {path.name}"  # shown in the record's history
+    _guard(path, position, record, lambda: _save(instance, using))
     (report.updated if stored is not None else report.created)[label] += 1
 
 
-def _save(instance, record, using):
+def _save(instance, using):
     try:
         # A savepoint keeps a refused INSERT from poisoning the outer transaction on PostgreSQL.
+        # A plain save(), not loaddata's raw one, so that the change is recorded in history.
         with transaction.atomic(using=using):
-            record.save(using=using)
+            instance.save(using=using)
     except IntegrityError:
         # Let Django name the field and rule the database refused; fall back to the database's words.
         instance.validate_unique()

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from biotech_events.models import SourceDocument
+from biotech_events.models import Event, SourceDocument
 from biotech_events.services.seeds import SeedLoadError, load_seeds, seed_fixture_paths
 from tests.conftest import catalogue_models, snapshot
 
@@ -45,6 +45,18 @@ def test_loading_again_changes_no_count_and_no_field():
     assert report.changed == 0
     assert sum(report.unchanged.values()) == sum(fixture_record_counts().values())
     assert snapshot() == before
+
+
+def test_every_loaded_record_gets_one_history_entry_naming_its_file():
+    load_seeds()
+    for model in catalogue_models():
+        for record in model.objects.all():
+            entries = list(record.history.all())
+            assert len(entries) == 1, f"{model._meta.label} {record.pk}"
+            assert entries[0].history_type == "+"
+            assert entries[0].history_change_reason.startswith("load_seeds: ")
+    load_seeds()
+    assert all(r.history.count() == 1 for r in Event.objects.all()), "an unchanged reload writes no history"
 
 
 def test_plain_loaddata_loads_the_same_records_and_is_idempotent():
