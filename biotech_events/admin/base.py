@@ -8,8 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import Alias, Citation
+from ..models import Alias, Citation, MergedRecord
 from ..services.history import NothingToRestore, deleted_records, restore_deleted, revert_to
+from ..services.merge import merge_conflicts, merge_records, relation_counts
 
 
 class CitationInline(admin.TabularInline):
@@ -128,8 +129,62 @@ class CitedAdmin(CatalogueAdmin):
 
 
 class NamedEntityAdmin(CitedAdmin):
-    """Organizer, Company, Person, Park: searchable by every spelling, with aliases inline."""
+    """Organizer, Company, Person, Park: searchable by every spelling, with aliases inline, mergeable."""
 
     inlines = [AliasInline, CitationInline]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_selected"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A merged-away record's old page leads to the record it was merged into."""
+        if object_id.isdigit() and not self.model._default_manager.filter(pk=object_id).exists():
+            survivor = MergedRecord.survivor_of(self.model, pk=int(object_id))
+            if survivor is not None:
+                self.message_user(request, f"That {self.opts.verbose_name} was merged into this one.")
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[survivor]))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_merge_permission(self, request):
+        """Merging changes the survivor and deletes the duplicates: both permissions are needed."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Merge the selected duplicates into one", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        records = list(queryset.order_by("pk"))
+        if len(records) < 2:
+            self.message_user(request, "Select at least two records to merge.", messages.WARNING)
+            return None
+        conflicts = merge_conflicts(records[0], records[1:])
+        if request.POST.get("confirm") == "yes":
+            try:
+                survivor = next(r for r in records if str(r.pk) == request.POST.get("survivor"))
+                chosen = {
+                    conflict.field: conflict.options[int(request.POST[f"field_{conflict.field}"])][0]
+                    for conflict in conflicts
+                    if request.POST.get(f"field_{conflict.field}", "").isdigit()
+                }
+                merge_records(
+                    survivor=survivor,
+                    others=[r for r in records if r.pk != survivor.pk],
+                    field_values=chosen,
+                    user=request.user,
+                )
+            except StopIteration:
+                self.message_user(request, "Choose the record to keep.", messages.ERROR)
+            except (ValidationError, IndexError) as error:
+                self.message_user(
+                    request, f"Nothing was merged: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"Merged {len(records) - 1} record(s) into “{survivor}”.")
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Merge {len(records)} {self.opts.verbose_name_plural}",
+            "records": [(record, relation_counts(record)) for record in records],
+            "conflicts": conflicts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/biotech_events/merge.html", context)

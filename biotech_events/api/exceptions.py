@@ -14,8 +14,19 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class RecordMerged(exceptions.APIException):
+    """The record was merged into another: a permanent redirect to the survivor."""
+
+    status_code = status.HTTP_301_MOVED_PERMANENTLY
+    default_code = "merged"
+
+    def __init__(self, location):
+        super().__init__({"detail": "This record was merged into another.", "location": location})
+        self.location = location
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError):  # also MergeError
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, ProtectedError | RestrictedError):
         dependents = sorted({f"{obj._meta.verbose_name}: {obj}" for obj in exc.protected_objects})
@@ -24,4 +35,7 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, IntegrityError):
         exc = Conflict({"detail": f"The database refused the change: {exc}"})
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, RecordMerged):
+        response["Location"] = exc.location
+    return response

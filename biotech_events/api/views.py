@@ -1,19 +1,37 @@
 """Viewsets: each endpoint is a queryset, a serializer and a filter set; the base does the rest."""
 
 from django.db.models import Count
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from ..models import Company, Deal, Event, Organizer, Park, ParkRanking, Person, RankingList, Report, SourceDocument
+from ..models import (
+    Company,
+    Deal,
+    Event,
+    MergedRecord,
+    Organizer,
+    Park,
+    ParkRanking,
+    Person,
+    RankingList,
+    Report,
+    SourceDocument,
+)
 from ..services.history import history_entries
+from ..services.merge import merge_records
 from . import filters, serializers
+from .exceptions import RecordMerged
 from .jsonld import JSONLDSerializer
+from .permissions import CanMerge
 from .renderers import CSVRenderer, JSONLDRenderer
 from .serializers.history import HistoryEntrySerializer
+from .serializers.merge import MergeRequestSerializer
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -54,7 +72,20 @@ class CatalogueViewSet(viewsets.ModelViewSet):
         if not value.isdigit() and len(key_fields) == 1:
             self.lookup_field = self.lookup_url_kwarg = key_fields[0]
             self.kwargs[self.lookup_field] = value
-        return super().get_object()
+        try:
+            return super().get_object()
+        except Http404:
+            self.redirect_if_merged(value)
+            raise
+
+    def redirect_if_merged(self, value):
+        """A merged-away record's old id or slug answers 301 to the survivor, as Wikidata's merged items do."""
+        model = self.queryset.model
+        survivor = MergedRecord.survivor_of(model, **({"pk": int(value)} if value.isdigit() else {"slug": value}))
+        if survivor is not None:
+            old = f"/{value}/"
+            path = self.request.get_full_path().replace(old, f"/{survivor}/", 1)
+            raise RecordMerged(self.request.build_absolute_uri(path))
 
     def requested_fields(self):
         """The fields `?brief=1` or `?fields=a,b` ask for; None for all. Only reads are trimmed."""
@@ -102,6 +133,38 @@ class CatalogueViewSet(viewsets.ModelViewSet):
         instance.delete()  # a PROTECT-ed record raises ProtectedError: answered 409 with its dependents
 
 
+class MergeableViewSet(CatalogueViewSet):
+    """Duplicates can be merged into a record: POST /<id>/merge/ (change and delete permission)."""
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: None},
+        parameters=[ID_OR_SLUG],
+        description="Merge the listed duplicates into this record: every relation is re-pointed here, their "
+        "names become aliases, and their old ids and slugs redirect here (301).",
+    )
+    @action(detail=True, methods=["post"], permission_classes=[CanMerge], filter_backends=[])
+    def merge(self, request, *args, **kwargs):
+        survivor = self.get_object()
+        body = MergeRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        model = type(survivor)
+        others, unknown = [], []
+        for value in body.validated_data["others"]:
+            lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+            found = model._default_manager.filter(**lookup).first()
+            (others.append(found) if found else unknown.append(value))
+        if unknown:
+            raise ValidationError(
+                {"others": [f"No {model._meta.verbose_name} has the id or slug {v!r}." for v in unknown]}
+            )
+        merged = merge_records(
+            survivor=survivor, others=others, field_values=body.validated_data["fields"], user=request.user
+        )
+        serializer = self.get_serializer_class()(merged, context=self.get_serializer_context())
+        return Response(serializer.data)
+
+
 class LinkedDataViewSet(CatalogueViewSet):
     """Also served as schema.org JSON-LD: `?format=jsonld` or `Accept: application/ld+json`."""
 
@@ -116,21 +179,21 @@ class EventViewSet(LinkedDataViewSet):
     ordering_fields = ["name", "start_date", "end_date", "kind", "city", "id"]
 
 
-class OrganizerViewSet(LinkedDataViewSet):
+class OrganizerViewSet(MergeableViewSet, LinkedDataViewSet):
     queryset = Organizer.objects.all()
     serializer_class = serializers.OrganizerSerializer
     filterset_class = filters.OrganizerFilterSet
     ordering_fields = ["name", "kind", "city", "id"]
 
 
-class CompanyViewSet(LinkedDataViewSet):
+class CompanyViewSet(MergeableViewSet, LinkedDataViewSet):
     queryset = Company.objects.all()
     serializer_class = serializers.CompanySerializer
     filterset_class = filters.CompanyFilterSet
     ordering_fields = ["name", "kind", "hq_city", "hq_country", "id"]
 
 
-class PersonViewSet(LinkedDataViewSet):
+class PersonViewSet(MergeableViewSet, LinkedDataViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilterSet
@@ -146,7 +209,7 @@ class DealViewSet(LinkedDataViewSet):
     ordering_fields = ["title", "date", "amount", "amount_usd", "kind", "id"]
 
 
-class ParkViewSet(CatalogueViewSet):
+class ParkViewSet(MergeableViewSet):
     queryset = Park.objects.all()
     serializer_class = serializers.ParkSerializer
     filterset_class = filters.ParkFilterSet

@@ -1,6 +1,7 @@
 from .base import NaturalKeyManager, NaturalKeyModel, SluggedModel
 from .deals import Deal, DealParty
 from .events import AttendanceFigure, Event, EventCompany, EventOrganizer, EventParticipant
+from .merges import MergedRecord
 from .organizations import Company, Organizer
 from .people import Affiliation, Honour, Person
 from .rankings import Park, ParkRanking, RankingList, Report
@@ -21,6 +22,7 @@ __all__ = [
     "EventOrganizer",
     "EventParticipant",
     "Honour",
+    "MergedRecord",
     "NaturalKeyManager",
     "NaturalKeyModel",
     "Organizer",
