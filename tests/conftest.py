@@ -4,6 +4,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from simple_history.models import HistoricalChanges
 
+from biotech_events.models import MergedRecord
 from biotech_events.services.seeds import load_seeds
 
 
@@ -20,8 +21,12 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def catalogue_models():
-    """The catalogue's own models, without their history tables."""
-    return [m for m in apps.get_app_config("biotech_events").get_models() if not issubclass(m, HistoricalChanges)]
+    """The curated models: not their history tables, nor the merge log."""
+    return [
+        model
+        for model in apps.get_app_config("biotech_events").get_models()
+        if not issubclass(model, HistoricalChanges) and model is not MergedRecord
+    ]
 
 
 def snapshot():
@@ -31,5 +36,5 @@ def snapshot():
             model_to_dict(row, fields=[f.name for f in model._meta.concrete_fields])
             for row in model.objects.order_by("pk")
         ]
-        for model in catalogue_models()
+        for model in [*catalogue_models(), MergedRecord]
     }

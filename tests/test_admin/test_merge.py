@@ -76,3 +76,13 @@ def test_staff_without_delete_permission_cannot_merge(duplicate, client, django_
         },
     )
     assert Company.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_the_merge_log_lists_merges_read_only(duplicate, admin_client):
+    from biotech_events.services.merge import merge_records
+
+    merge_records(survivor=Company.objects.get(slug="astrazeneca"), others=[duplicate])
+    log = admin_client.get(reverse("admin:biotech_events_mergedrecord_changelist"))
+    assert log.status_code == 200
+    assert "astra-zeneca" in log.content.decode()
+    assert admin_client.get(reverse("admin:biotech_events_mergedrecord_add")).status_code == 403
