@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run serve-dev install install-dev migrate seed admin-user test lint format lock clean
+.PHONY: run serve-dev install install-dev browser migrate seed admin-user test lint format lock clean
 
 run: install migrate seed admin-user ## venv, install, migrate, load the seeds, local admin, serve
 	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
@@ -42,7 +42,17 @@ seed: migrate
 admin-user: migrate
 	$(MANAGE) ensure_local_admin
 
-test: install-dev ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium (sudo apt-get install chromium); without it they are skipped."; \
+	  fi; }
+
+test: install-dev browser ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
