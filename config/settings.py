@@ -170,3 +170,10 @@ SPECTACULAR_SETTINGS = {
         ]
     },
 }
+
+# django-import-export: import and export buttons on the catalogue's changelists
+# (biotech_events/admin/resources.py). Only these three formats are offered, for both directions.
+from import_export.formats.base_formats import CSV, JSON, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX, JSON]
+IMPORT_EXPORT_USE_TRANSACTIONS = True  # one transaction per import; the resources roll it back on any invalid row

@@ -98,13 +98,15 @@ def dashboard_context(request, site=admin.site):
 
 
 def _with_counts(app_list, counts, site):
-    """The index's model list, each catalogue model with its record count and uncited count."""
+    """The index's model list, the catalogue first, each of its models with its record and uncited counts."""
+    app_list.sort(key=lambda app: app["app_label"] != "biotech_events")
     for app in app_list:
         for entry in app["models"]:
             count = counts.get(entry["model"]._meta.label_lower)
             if count is not None:
                 entry["count"] = count.count
                 entry["uncited"] = count.uncited
+                entry["citable"] = count.uncited is not None
                 entry["uncited_url"] = _admin_url(site, entry["model"], "changelist", query="?cited=no")
     return app_list
 

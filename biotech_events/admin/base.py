@@ -1,26 +1,79 @@
 """What every curated model's admin shares: citations, aliases, search across aliases, to-do filters."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Alias, Citation, MergedRecord
+from ..models.sources import CITATION_TARGET_FIELDS
 from ..services.history import NothingToRestore, deleted_records, restore_deleted, revert_to
 from ..services.merge import merge_conflicts, merge_records, relation_counts
+from ..services.sources import quote_in_context
 
 
 class CitationInline(admin.TabularInline):
-    """The verbatim quotes supporting the record; a quote not found in its source is refused."""
+    """The verbatim quotes supporting the record, each in its context; a quote not in its source is refused."""
+
+    class CitationForm(forms.ModelForm):
+        def add_error(self, field, error):
+            # The formset links each citation to the record itself, after saving a new one. So on a
+            # record being added, Citation.clean's "exactly one record" check fails on fields this
+            # form does not have, and stops before the quote is checked: check the quote instead.
+            error_dict = getattr(error, "error_dict", None) if field is None else None
+            if error_dict and any(name in CITATION_TARGET_FIELDS for name in error_dict):
+                kept = {name: errors for name, errors in error_dict.items() if name not in CITATION_TARGET_FIELDS}
+                try:
+                    self.instance.validate_quote()
+                except ValidationError as quote_error:
+                    kept = quote_error.update_error_dict(kept)
+                if not kept:
+                    return
+                error = ValidationError(kept)
+            super().add_error(field, error)
 
     model = Citation
+    form = CitationForm
     extra = 1
-    fields = ["source", "quote", "note"]
+    fields = ["source", "quote", "note", "in_context"]
+    readonly_fields = ["in_context"]
     autocomplete_fields = ["source"]
     verbose_name_plural = "citations (verbatim quotes from the source articles)"
+    context_margin = 160  # characters either side, before snapping to a sentence or word boundary
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("quote", "note"):  # compact rows, leaving room for the context
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 26 if db_field.name == "quote" else 16})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="in context")
+    def in_context(self, obj):
+        """The quote highlighted among the sentences around it in the article, linked to the article's page."""
+        if obj is None or obj.source_id is None or not obj.quote:
+            return "—"
+        context = quote_in_context(obj.source.text, obj.quote, self.context_margin)
+        if context is None:
+            return format_html('<span class="errornote">{}</span>', "Not found in the source's text.")
+        anchor = f"#citation-{obj.pk}" if obj.pk else ""
+        url = reverse(f"{self.admin_site.name}:biotech_events_sourcedocument_change", args=[obj.source_id]) + anchor
+        return format_html(
+            '<span class="quote-in-context" style="display: block; min-width: 16rem; max-width: 30rem; '
+            'line-height: 1.5">'
+            '{}<mark>{}</mark>{} <a href="{}" title="{}">in the article</a></span>',
+            context.before,
+            context.quote,
+            context.after,
+            url,
+            f"{obj.source.key}: {obj.source.title}",
+        )
 
 
 class AliasInline(admin.TabularInline):
@@ -78,7 +131,11 @@ class CatalogueAdmin(SimpleHistoryAdmin):
                     request, f"Not reverted: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.ERROR
                 )
             else:
-                self.message_user(request, f"“{record}” is back to its version of {entry.history_date:%Y-%m-%d %H:%M}.")
+                self.message_user(
+                    request,
+                    f"“{record}” is back to its version of {entry.history_date:%Y-%m-%d %H:%M}.",
+                    messages.SUCCESS,
+                )
                 return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk]))
         latest = self.model.history.filter(id=object_id).order_by("-history_date", "-history_id").first()
         changes = latest.diff_against(entry).changes if latest and latest.pk != entry.pk else []
@@ -101,7 +158,7 @@ class CatalogueAdmin(SimpleHistoryAdmin):
             except (NothingToRestore, ValidationError, KeyError, ValueError) as error:
                 self.message_user(request, f"Not restored: {error}", messages.ERROR)
             else:
-                self.message_user(request, f"Restored “{record}”, with its citations and relations.")
+                self.message_user(request, f"Restored “{record}”, with its citations and relations.", messages.SUCCESS)
                 return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[record.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -118,7 +175,9 @@ class CitedAdmin(CatalogueAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+        queryset = super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
+        # An aggregate drops Meta.ordering; keep it, or autocomplete and changelist pages come unordered.
+        return queryset.order_by(*(self.get_ordering(request) or self.model._meta.ordering), "pk")
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj):
@@ -177,7 +236,7 @@ class NamedEntityAdmin(CitedAdmin):
                     request, f"Nothing was merged: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.ERROR
                 )
             else:
-                self.message_user(request, f"Merged {len(records) - 1} record(s) into “{survivor}”.")
+                self.message_user(request, f"Merged {len(records) - 1} record(s) into “{survivor}”.", messages.SUCCESS)
                 return None
         context = {
             **self.admin_site.each_context(request),

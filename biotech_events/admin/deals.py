@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import Deal, DealParty
 from .base import CitationInline, CitedAdmin
+from .resources import DealResource, ImportExportAdminMixin
 
 
 class DealPartyInline(admin.TabularInline):
@@ -25,7 +26,8 @@ class ChildDealInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(CitedAdmin):
+class DealAdmin(ImportExportAdminMixin, CitedAdmin):
+    resource_classes = [DealResource]
     list_display = ["title", "kind", "when", "amount_stated", "event", "citation_count"]
     list_filter = ["kind", "currency", "amount_qualifier", "is_undisclosed"]
     search_fields = ["title", "slug", "asset", "parties__company__name", "parties__organizer__name"]

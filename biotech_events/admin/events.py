@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import AttendanceFigure, Event, EventCompany, EventOrganizer, EventParticipant
 from .base import CitationInline, CitedAdmin
+from .resources import EventResource, ImportExportAdminMixin
 
 
 class EventOrganizerInline(admin.TabularInline):
@@ -48,7 +49,9 @@ class SubEventInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(CitedAdmin):
+class EventAdmin(ImportExportAdminMixin, CitedAdmin):
+    resource_classes = [EventResource]
+
     @admin.display(description="when", ordering="start_date")
     def when(self, obj):
         return obj.when or (obj.date_stated and f"“{obj.date_stated}”") or "—"

@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from ..models import Company, Organizer
 from .base import NamedEntityAdmin
+from .resources import CompanyResource, ImportExportAdminMixin, OrganizerResource
 
 
 @admin.register(Organizer)
-class OrganizerAdmin(NamedEntityAdmin):
+class OrganizerAdmin(ImportExportAdminMixin, NamedEntityAdmin):
+    resource_classes = [OrganizerResource]
     list_display = ["name", "kind", "city", "country", "parent", "citation_count"]
     list_filter = ["kind", "country"]
     autocomplete_fields = ["parent"]
@@ -13,7 +15,8 @@ class OrganizerAdmin(NamedEntityAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(NamedEntityAdmin):
+class CompanyAdmin(ImportExportAdminMixin, NamedEntityAdmin):
+    resource_classes = [CompanyResource]
     list_display = ["name", "kind", "hq_city", "hq_country", "citation_count"]
     list_filter = ["kind", "hq_country"]
     autocomplete_fields = ["parent"]

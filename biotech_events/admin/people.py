@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import Affiliation, Honour, Person
 from .base import AliasInline, CitationInline, CitedAdmin, NamedEntityAdmin
+from .resources import ImportExportAdminMixin, PersonResource
 
 
 class HonourInline(admin.TabularInline):
@@ -21,7 +22,8 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NamedEntityAdmin):
+class PersonAdmin(ImportExportAdminMixin, NamedEntityAdmin):
+    resource_classes = [PersonResource]
     list_display = ["name", "family_name", "given_name", "name_zh", "citation_count"]
     search_fields = ["name", "slug", "family_name", "given_name", "name_zh", "aliases__name"]
     fields = ["name", "slug", "family_name", "given_name", "name_order", "name_zh", "description"]

@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from ..models import Park, ParkRanking, RankingList, Report
 from .base import CitationInline, CitedAdmin, NamedEntityAdmin
+from .resources import ImportExportAdminMixin, ParkRankingResource, ParkResource
 
 
 @admin.register(Park)
-class ParkAdmin(NamedEntityAdmin):
+class ParkAdmin(ImportExportAdminMixin, NamedEntityAdmin):
+    resource_classes = [ParkResource]
     list_display = ["name", "kind", "city", "district", "administered_by", "citation_count"]
     list_filter = ["kind", "city"]
     autocomplete_fields = ["parent", "administered_by"]
@@ -40,7 +42,8 @@ class RankingListAdmin(CitedAdmin):
 
 
 @admin.register(ParkRanking)
-class ParkRankingAdmin(CitedAdmin):
+class ParkRankingAdmin(ImportExportAdminMixin, CitedAdmin):
+    resource_classes = [ParkRankingResource]
     list_display = ["ranking", "rank", "rank_stated", "park", "citation_count"]
     list_filter = ["ranking__year", "ranking__category"]
     search_fields = ["park__name", "park__aliases__name", "ranking__name"]
