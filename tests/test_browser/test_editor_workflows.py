@@ -1,5 +1,7 @@
 """What an editor does in the admin, end to end in a real browser."""
 
+import csv
+
 import pytest
 
 from biotech_events.models import Citation, Company, Deal, DealParty, Event, EventOrganizer
@@ -99,3 +101,43 @@ def test_revert_a_change_from_the_history_page(editor, shot):
     event.refresh_from_db()
     assert event.city == "Chengdu"
     assert Citation.objects.filter(event=event).count() == citations
+
+
+def test_an_import_dry_run_reports_the_bad_row_and_writes_nothing(editor, shot, tmp_path):
+    upload = tmp_path / "companies.csv"
+    upload.write_text(
+        "slug,name,kind,parent,hq_city,hq_country,description,aliases\n"
+        "good-pharma,Good Pharma,pharma,,Chengdu,CN,,\n"
+        "bad-pharma,Bad Pharma,pharma,no-such-parent,Chengdu,CN,,\n",
+        encoding="utf-8",
+    )
+    editor.goto(f"{editor.base}/admin/biotech_events/company/")
+    editor.locator(".object-tools a", has_text="Import").click()
+    editor.set_input_files("input[name=import_file]", str(upload))
+    editor.select_option("select[name=format]", label="csv")
+    shot(editor, "import-form")
+    editor.click("#content input[type=submit]")
+    editor.wait_for_selector("text=no-such-parent")
+    shot(editor, "preview-with-error")
+    bad_row = editor.locator("tr", has_text="bad-pharma")
+    assert bad_row.locator("td").first.inner_text().strip() == "2", "the preview names the file's row"
+    assert "No company has the slug or alias" in bad_row.inner_html(), "and says what is wrong with it"
+    assert editor.locator("tr", has_text="good-pharma").count() == 0, "only the bad row is listed"
+    assert editor.locator("input[type=submit][value*='Confirm']").count() == 0, (
+        "a file with a bad row cannot be confirmed"
+    )
+    assert not Company.objects.filter(slug__in=["good-pharma", "bad-pharma"]).exists()
+
+
+def test_export_a_filtered_changelist(editor, shot):
+    editor.goto(f"{editor.base}/admin/biotech_events/company/?kind__exact=pharma")
+    shot(editor, "filtered")
+    editor.locator(".object-tools a", has_text="Export").click()
+    editor.select_option("select[name=format]", label="csv")
+    shot(editor, "export-form")
+    with editor.expect_download() as download:
+        editor.click("#content input[type=submit]")
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        rows = list(csv.DictReader(exported))
+    assert {row["kind"] for row in rows} == {"pharma"}
+    assert {row["slug"] for row in rows} == set(Company.objects.filter(kind="pharma").values_list("slug", flat=True))
