@@ -157,14 +157,17 @@ def recent_edits(models=None, *, limit=15):
     by_label = {m._meta.label_lower: m for m in models}
     sliceable = connection.features.supports_slicing_ordering_in_compound
 
-    def newest(model):
+    def newest(model, slice_each):
         entries = model.history.model._default_manager.values(
             "history_id", "history_date", label=Value(model._meta.label_lower)
         )
         # Where the database allows it, each table gives only its own newest few (an index scan).
-        return entries.order_by("-history_date")[:limit] if sliceable else entries.order_by()
+        return entries.order_by("-history_date")[:limit] if slice_each else entries.order_by()
 
-    head = list(_union([newest(model) for model in models]).order_by("-history_date")[:limit])
+    if len(models) == 1:
+        head = list(newest(models[0], slice_each=False).order_by("-history_date")[:limit])
+    else:
+        head = list(_union([newest(model, sliceable) for model in models]).order_by("-history_date")[:limit])
     wanted = defaultdict(list)
     for row in head:
         wanted[row["label"]].append(row["history_id"])
