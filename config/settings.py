@@ -133,6 +133,9 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# Lists count at most this many rows exactly; beyond, they say "at least" (count_exact: false).
+API_COUNT_CAP = int(os.environ.get("API_COUNT_CAP", "10000"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Biotech events catalogue API",
     "DESCRIPTION": (

@@ -1,15 +1,21 @@
 """What every curated model's admin shares: citations, aliases, search across aliases, to-do filters."""
 
+import operator
+from functools import reduce
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..api.pagination import CappedCountPaginator
 from ..models import Alias, Citation, MergedRecord
 from ..models.sources import CITATION_TARGET_FIELDS
 from ..services.history import NothingToRestore, deleted_records, restore_deleted, revert_to
@@ -83,6 +89,11 @@ class AliasInline(admin.TabularInline):
     autocomplete_fields = ["source"]
 
 
+def citations_of(model):
+    """The citations of the record in the outer query (for Exists and Subquery)."""
+    return Citation.objects.filter(**{model._meta.get_field("citations").field.name: OuterRef("pk")})
+
+
 class HasCitationFilter(admin.SimpleListFilter):
     """The curation to-do list: records nobody has cited yet."""
 
@@ -93,10 +104,9 @@ class HasCitationFilter(admin.SimpleListFilter):
         return [("yes", "Cited"), ("no", "Not cited yet")]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(citation_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(citation_count=0)
+        if self.value() in ("yes", "no"):
+            cited = Exists(citations_of(queryset.model))
+            return queryset.filter(cited if self.value() == "yes" else ~cited)
         return queryset
 
 
@@ -105,6 +115,9 @@ class CatalogueAdmin(SimpleHistoryAdmin):
 
     list_per_page = 50
     change_list_template = "admin/biotech_events/change_list.html"
+    # Never COUNT(*) a whole large table: the count stops at API_COUNT_CAP, pages stay reachable.
+    paginator = CappedCountPaginator
+    show_full_result_count = False
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -175,9 +188,11 @@ class CitedAdmin(CatalogueAdmin):
     inlines = [CitationInline]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(citation_count=Count("citations", distinct=True))
-        # An aggregate drops Meta.ordering; keep it, or autocomplete and changelist pages come unordered.
-        return queryset.order_by(*(self.get_ordering(request) or self.model._meta.ordering), "pk")
+        # A correlated subquery, not a JOIN with GROUP BY: it is computed for the rows shown only,
+        # and leaves the changelist's (capped) count a plain scan of one table.
+        counted = citations_of(self.model).order_by().values(self.model._meta.get_field("citations").field.name)
+        citation_count = Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+        return super().get_queryset(request).annotate(citation_count=citation_count)
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj):
@@ -191,9 +206,20 @@ class NamedEntityAdmin(CitedAdmin):
     """Organizer, Company, Person, Park: searchable by every spelling, with aliases inline, mergeable."""
 
     inlines = [AliasInline, CitationInline]
-    search_fields = ["name", "slug", "aliases__name"]
+    search_fields = ["name", "slug"]  # and every alias: see get_search_results
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word must match a searched field or an alias, tested with EXISTS rather than a JOIN,
+        so no duplicate rows and no DISTINCT over the whole table."""
+        target = self.model._meta.model_name
+        for word in smart_split(search_term):
+            word = unescape_string_literal(word) if word[0] in "\"'" and word[-1] == word[0] else word
+            in_alias = Exists(Alias.objects.filter(**{target: OuterRef("pk"), "name__icontains": word}))
+            condition = reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields))
+            queryset = queryset.filter(condition | Q(in_alias))
+        return queryset, False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A merged-away record's old page leads to the record it was merged into."""

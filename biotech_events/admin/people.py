@@ -25,7 +25,7 @@ class AffiliationInline(admin.TabularInline):
 class PersonAdmin(ImportExportAdminMixin, NamedEntityAdmin):
     resource_classes = [PersonResource]
     list_display = ["name", "family_name", "given_name", "name_zh", "citation_count"]
-    search_fields = ["name", "slug", "family_name", "given_name", "name_zh", "aliases__name"]
+    search_fields = ["name", "slug", "family_name", "given_name", "name_zh"]
     fields = ["name", "slug", "family_name", "given_name", "name_order", "name_zh", "description"]
     inlines = [AliasInline, HonourInline, AffiliationInline, CitationInline]
 

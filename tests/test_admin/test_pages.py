@@ -108,3 +108,17 @@ def test_relations_use_autocomplete_widgets_not_whole_table_selects(admin_client
         and not isinstance(field.widget, HiddenInput)
     ]
     assert plain_selects == []
+
+
+def test_changelists_never_count_a_whole_large_table(seeded, admin_client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_COUNT_CAP = 10
+    for query in [{}, {"cited": "no"}, {"q": "pharma"}]:
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(reverse("admin:biotech_events_company_changelist"), query)
+        assert response.status_code == 200
+        counts = [q["sql"].upper() for q in queries if q["sql"].upper().startswith("SELECT COUNT(")]
+        assert len(counts) == 1, query
+        assert "LIMIT 11" in counts[0] and " JOIN " not in counts[0], counts[0]

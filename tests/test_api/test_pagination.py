@@ -1,0 +1,91 @@
+"""Counts never scan a whole large table; deep pages stay reachable; the cursor mode walks everything once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from biotech_events.models import Company
+
+pytestmark = pytest.mark.django_db
+
+
+def test_counts_are_exact_below_the_cap(seeded, api):
+    body = api.get("/api/v1/companies/").json()
+    assert (body["count"], body["count_exact"]) == (Company.objects.count(), True)
+
+
+def test_beyond_the_cap_the_count_says_at_least_and_every_page_stays_reachable(seeded, api, settings):
+    settings.API_COUNT_CAP = 10
+    total = Company.objects.count()
+    first = api.get("/api/v1/companies/", {"page_size": 5, "ordering": "name"}).json()
+    assert (first["count"], first["count_exact"]) == (10, False)
+    seen = []
+    page, body = 1, first
+    while True:
+        seen += [row["slug"] for row in body["results"]]
+        if not body["next"]:
+            break
+        page += 1
+        body = api.get("/api/v1/companies/", {"page_size": 5, "ordering": "name", "page": page}).json()
+    assert seen == list(Company.objects.order_by("name", "pk").values_list("slug", flat=True))
+    assert len(seen) == total > 10
+    past = api.get("/api/v1/companies/", {"page_size": 5, "page": page + 1})
+    assert past.status_code == 404
+    assert "page" in past.json()
+
+
+def test_the_capped_count_is_one_bounded_query(seeded, api, settings):
+    settings.API_COUNT_CAP = 10
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/api/v1/companies/", {"page_size": 5, "fields": "name"})
+    count_sql = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(count_sql) == 1
+    assert "LIMIT 11" in count_sql[0].upper()
+
+
+def walk(api, path, params):
+    """Follow the cursor mode's next links from the start; return every row."""
+    response = api.get(path, {**params, "cursor": ""})
+    rows = []
+    while True:
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert set(body) == {"next", "previous", "results"}, "no count in cursor mode"
+        rows += body["results"]
+        if not body["next"]:
+            return rows
+        response = api.get(body["next"])
+
+
+def test_the_cursor_mode_visits_every_record_once_in_order(seeded, api):
+    rows = walk(api, "/api/v1/companies/", {"page_size": 7, "ordering": "name", "fields": "id,name"})
+    assert [row["id"] for row in rows] == list(Company.objects.order_by("name", "id").values_list("id", flat=True))
+
+
+def test_the_cursor_mode_keeps_filters_and_the_default_order(seeded, api):
+    rows = walk(api, "/api/v1/companies/", {"page_size": 4, "kind": "pharma", "fields": "id"})
+    assert [row["id"] for row in rows] == list(
+        Company.objects.filter(kind="pharma").order_by("-id").values_list("id", flat=True)
+    )
+
+
+def test_a_deep_cursor_page_costs_the_queries_of_the_first(seeded, api):
+    first = api.get("/api/v1/deals/", {"cursor": "", "page_size": 2})
+    with CaptureQueriesContext(connection) as at_start:
+        api.get("/api/v1/deals/", {"cursor": "", "page_size": 2})
+    deeper = first.json()["next"]
+    for _ in range(3):
+        deeper = api.get(deeper).json()["next"]
+    with CaptureQueriesContext(connection) as deep:
+        api.get(deeper)
+    assert len(deep) <= len(at_start)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"cursor": "not-a-cursor"}, "cursor"), ({"cursor": "", "ordering": "ranking__year"}, "ordering")],
+)
+def test_bad_cursor_requests_are_400_naming_the_parameter(seeded, api, params, field):
+    response = api.get("/api/v1/park-rankings/", params)
+    assert response.status_code == 400
+    assert field in response.json()
