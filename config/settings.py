@@ -135,6 +135,8 @@ REST_FRAMEWORK = {
 
 # Lists count at most this many rows exactly; beyond, they say "at least" (count_exact: false).
 API_COUNT_CAP = int(os.environ.get("API_COUNT_CAP", "10000"))
+# ?format=csv streams every filtered row of a list, up to this many.
+API_CSV_MAX_ROWS = int(os.environ.get("API_CSV_MAX_ROWS", "1000000"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Biotech events catalogue API",

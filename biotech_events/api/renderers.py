@@ -22,8 +22,24 @@ def flatten(value):
     return value
 
 
+class _Line:
+    """A write target that hands back what csv.writer writes, so rows can be streamed one by one."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(columns, rows):
+    """The CSV text of `rows` (serialized dicts) as a stream of lines, header first."""
+    writer = csv.DictWriter(_Line(), fieldnames=columns, extrasaction="ignore")
+    yield writer.writerow(dict(zip(columns, columns, strict=True)))
+    for row in rows:
+        yield writer.writerow({key: flatten(value) for key, value in row.items()})
+
+
 class CSVRenderer(renderers.BaseRenderer):
-    """Flat rows of the (filtered) results: one column per field, relations by display name."""
+    """Flat rows: one column per field, relations by display name. Lists stream every filtered row
+    (CatalogueViewSet.stream_csv); this renders the rest (a detail, an error)."""
 
     media_type = "text/csv"
     format = "csv"

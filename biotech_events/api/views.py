@@ -1,7 +1,10 @@
 """Viewsets: each endpoint is a queryset, a serializer and a filter set; the base does the rest."""
 
+from itertools import batched
+
+from django.conf import settings
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -29,9 +32,11 @@ from . import filters, serializers
 from .exceptions import RecordMerged
 from .jsonld import JSONLDSerializer
 from .permissions import CanMerge
-from .renderers import CSVRenderer, JSONLDRenderer
+from .renderers import CSVRenderer, JSONLDRenderer, csv_lines
 from .serializers.history import HistoryEntrySerializer
 from .serializers.merge import MergeRequestSerializer
+
+CSV_CHUNK_ROWS = 2000
 
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -128,6 +133,22 @@ class CatalogueViewSet(viewsets.ModelViewSet):
         entries = history_entries(self.get_object())
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
+            return self.stream_csv(self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def stream_csv(self, queryset):
+        """Every filtered row, not a page: streamed in chunks, so memory stays flat at any size."""
+        limit = settings.API_CSV_MAX_ROWS
+        columns = list(self.get_serializer().fields)
+        chunks = batched(queryset[:limit].iterator(chunk_size=CSV_CHUNK_ROWS), CSV_CHUNK_ROWS)
+        rows = (row for chunk in chunks for row in self.get_serializer(list(chunk), many=True).data)
+        response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.queryset.model._meta.verbose_name_plural}.csv"'
+        response["X-Row-Limit"] = str(limit)
+        return response
 
     def perform_destroy(self, instance):
         instance.delete()  # a PROTECT-ed record raises ProtectedError: answered 409 with its dependents

@@ -44,7 +44,8 @@ def test_relations_are_shown_as_brief_records_and_citations_as_quotes(seeded, ap
 
 def read_csv(response):
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming, "a CSV export streams"
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_csv_has_flat_columns_and_applies_the_filters(seeded, api):
@@ -54,6 +55,18 @@ def test_csv_has_flat_columns_and_applies_the_filters(seeded, api):
     assert night["currency"] == "CNY"
     assert night["amount_stated"].startswith("nearly 3 billion yuan")
     assert "Sanofi" in night["children"], "related records appear by name"
+
+
+def test_csv_streams_every_filtered_row_not_a_page(seeded, api):
+    rows = read_csv(api.get("/api/v1/companies/", {"format": "csv", "page_size": 5, "fields": "slug"}))
+    assert [row["slug"] for row in rows] == list(Company.objects.values_list("slug", flat=True))
+
+
+def test_csv_stops_at_the_row_limit(seeded, api, settings):
+    settings.API_CSV_MAX_ROWS = 3
+    response = api.get("/api/v1/companies/", {"format": "csv", "fields": "slug"})
+    assert len(read_csv(response)) == 3
+    assert response["X-Row-Limit"] == "3"
 
 
 def test_csv_honours_field_selection(seeded, api):
