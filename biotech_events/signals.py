@@ -3,6 +3,7 @@
 `loaddata` saves with `save_base(raw=True)`, skipping `Model.save()`; pre_save still runs.
 """
 
+from django.db.backends.signals import connection_created
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
@@ -24,3 +25,15 @@ def refuse_unsourced_quote(sender, instance, raw, **kwargs):
 @receiver(pre_save, sender=Alias)
 def refuse_unseen_alias(sender, instance, raw, **kwargs):
     instance.validate_name()
+
+
+# How similar a search word must be to a word of a name to match on PostgreSQL (pg_trgm's default
+# is 0.6): 0.5 lets a one-letter misspelling of a longer name through.
+TRIGRAM_WORD_SIMILARITY = 0.5
+
+
+@receiver(connection_created)
+def tune_trigram_search(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TRIGRAM_WORD_SIMILARITY])

@@ -2,12 +2,63 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 from django_filters.widgets import QueryArrayWidget
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.filters import SearchFilter
 
 from .. import choices
-from ..models import Company, Deal, Event, Organizer, Park, ParkRanking, Person, RankingList, Report, SourceDocument
+from ..models import (
+    ALIAS_TARGET_FIELDS,
+    Alias,
+    Company,
+    Deal,
+    Event,
+    Organizer,
+    Park,
+    ParkRanking,
+    Person,
+    RankingList,
+    Report,
+    SourceDocument,
+)
+
+
+class CatalogueSearchFilter(SearchFilter):
+    """`?search=`: every word must match a searched field or one of the record's aliases.
+
+    Aliases are matched with EXISTS (no JOIN, no DISTINCT). On PostgreSQL the view's
+    `fuzzy_search_fields` and aliases also match a word that is one typo away (pg_trgm word
+    similarity, served by the trigram indexes of migration 0005); SQLite matches plainly.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        words = self.get_search_terms(request)
+        if not words:
+            return queryset
+        fields = self.get_search_fields(view, request) or []
+        fuzzy = getattr(view, "fuzzy_search_fields", []) if connection.vendor == "postgresql" else []
+        alias_link = _alias_link(queryset.model)
+        for word in words:
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            for field in fuzzy:
+                condition |= Q(**{f"{field}__trigram_word_similar": word})
+            if alias_link:
+                aliases = Alias.objects.filter(**{alias_link: OuterRef("pk")})
+                matching = Q(name__icontains=word)
+                if fuzzy:
+                    matching |= Q(name__trigram_word_similar=word)
+                condition |= Q(Exists(aliases.filter(matching)))
+            queryset = queryset.filter(condition)
+        return queryset
+
+
+def _alias_link(model):
+    """The field of Alias that points at `model`, or None when the model carries no aliases."""
+    return model._meta.model_name if model._meta.model_name in ALIAS_TARGET_FIELDS else None
 
 
 class MultiValueField(forms.Field):

@@ -68,7 +68,8 @@ class CatalogueViewSet(viewsets.ModelViewSet):
 
     lookup_value_regex = r"[^/]+"
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
-    search_fields = ["name", "slug", "aliases__name"]
+    search_fields = ["name", "slug"]  # and the record's aliases, where it has any
+    fuzzy_search_fields = ["name"]  # also one typo away, on PostgreSQL
 
     def get_object(self):
         """`/<id>/` or `/<slug>/` (or `/<key>/` for sources): slugs contain a letter, so the two never collide."""
@@ -218,7 +219,7 @@ class PersonViewSet(MergeableViewSet, LinkedDataViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilterSet
-    search_fields = ["name", "slug", "family_name", "given_name", "name_zh", "aliases__name"]
+    search_fields = ["name", "slug", "family_name", "given_name", "name_zh"]
     ordering_fields = ["name", "family_name", "id"]
 
 
@@ -226,7 +227,8 @@ class DealViewSet(LinkedDataViewSet):
     queryset = Deal.objects.all()
     serializer_class = serializers.DealSerializer
     filterset_class = filters.DealFilterSet
-    search_fields = ["title", "slug", "asset", "parties__company__name", "parties__organizer__name"]
+    search_fields = ["title", "slug", "asset"]
+    fuzzy_search_fields = ["title"]
     ordering_fields = ["title", "date", "amount", "amount_usd", "kind", "id"]
 
 
@@ -242,6 +244,7 @@ class RankingListViewSet(LinkedDataViewSet):
     serializer_class = serializers.RankingListSerializer
     filterset_class = filters.RankingListFilterSet
     search_fields = ["name", "slug", "dimension"]
+    fuzzy_search_fields = []
     ordering_fields = ["name", "year", "category", "id"]
 
 
@@ -249,7 +252,8 @@ class ParkRankingViewSet(CatalogueViewSet):
     queryset = ParkRanking.objects.all()
     serializer_class = serializers.ParkRankingSerializer
     filterset_class = filters.ParkRankingFilterSet
-    search_fields = ["park__name", "park__aliases__name", "ranking__name"]
+    search_fields = ["park__name", "ranking__name"]
+    fuzzy_search_fields = []
     ordering_fields = ["rank", "ranking__year", "park__name", "id"]
 
 
@@ -258,6 +262,7 @@ class ReportViewSet(CatalogueViewSet):
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportFilterSet
     search_fields = ["title", "slug"]
+    fuzzy_search_fields = []
     ordering_fields = ["title", "year", "id"]
 
 
@@ -266,4 +271,5 @@ class SourceDocumentViewSet(CatalogueViewSet):
     serializer_class = serializers.SourceDocumentSerializer
     filterset_class = filters.SourceDocumentFilterSet
     search_fields = ["key", "title", "outlet", "author", "text"]
+    fuzzy_search_fields = []
     ordering_fields = ["key", "title", "published_on", "id"]

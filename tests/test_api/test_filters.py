@@ -162,3 +162,24 @@ def test_ordering_by_natural_fields(seeded, api):
     ]
     assert dates == sorted(dates)
     assert Person.objects.count() == api.get("/api/v1/people/", {"ordering": "family_name"}).json()["count"]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "misspelling", "slug"),
+    [
+        ("companies", "Astrazeneka", "astrazeneca"),
+        ("companies", "Lianyin Medical", "united-imaging-healthcare"),
+        ("people", "Fujishma", "akira-fujishima"),
+        ("deals", "licensng CMG901", "konoya-astrazeneca-cmg901-licence"),
+    ],
+)
+def test_search_tolerates_a_one_letter_misspelling_on_postgresql(seeded, api, endpoint, misspelling, slug):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("typo tolerance uses PostgreSQL's trigram indexes; SQLite matches plainly")
+    assert slug in slugs(api, endpoint, search=misspelling)
+
+
+def test_search_does_not_match_what_is_not_there(seeded, api):
+    assert slugs(api, "companies", search="Zzyzx Quantum") == set()
