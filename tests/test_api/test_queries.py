@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from biotech_events.api.endpoints import ENDPOINTS
-from biotech_events.models import Citation, Event, EventParticipant, SourceDocument
+from biotech_events.models import Alias, Citation, Company, Deal, DealParty, Event, EventParticipant, SourceDocument
 from tests.factories import EventFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,29 @@ def test_brief_and_field_selection_cut_the_queries(seeded, api):
     some = queries(api, "/api/v1/events/", {"fields": "name,start_date"})
     assert brief == some == 2, "a count and one select"
     assert full > brief
+
+
+def grow(times):
+    """Many more records with relations of every kind: deals with parties, events with sub-events and
+    participants, companies with aliases, all cited."""
+    source = SourceDocument.objects.get(key="000_bde207d968dfe5fb.txt")
+    parent = Event.objects.get(slug="2023-china-biotechnology-innovation-conference")
+    for n in range(times):
+        company = Company.objects.create(name=f"Grown Pharma {n}", slug=f"grown-pharma-{n}", kind="pharma")
+        Alias.objects.create(name=f"GP{n}", company=company)
+        Citation.objects.create(source=source, quote="Chengdu", company=company)
+        deal = Deal.objects.create(title=f"Grown deal {n}", slug=f"grown-deal-{n}", kind="cooperation")
+        party = DealParty.objects.create(deal=deal, company=company, role="partner")
+        Citation.objects.create(source=source, quote="Chengdu", deal_party=party)
+        event = EventFactory(parent=parent)
+        EventParticipant.objects.create(event=event, person=PersonFactory(), role="guest")
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_a_list_costs_the_same_queries_when_the_catalogue_grows(seeded, api, path):
+    page = richest_page(api, path)
+    before = queries(api, path, {"page_size": 20, "page": 1})
+    single = queries(api, path, {"page_size": 1, "page": page})
+    grow(30)
+    assert queries(api, path, {"page_size": 20, "page": 1}) == before
+    assert queries(api, path, {"page_size": 1, "page": page}) == single
