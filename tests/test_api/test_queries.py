@@ -107,5 +107,6 @@ def test_a_list_costs_the_same_queries_when_the_catalogue_grows(seeded, api, pat
     before = queries(api, path, {"page_size": 20, "page": 1})
     single = queries(api, path, {"page_size": 1, "page": page})
     grow(30)
-    assert queries(api, path, {"page_size": 20, "page": 1}) == before
-    assert queries(api, path, {"page_size": 1, "page": page}) == single
+    # The first page may now hold sparser records (skipped nested prefetches): never more queries.
+    assert queries(api, path, {"page_size": 20, "page": 1}) <= before
+    assert queries(api, path, {"page_size": 1, "page": richest_page(api, path)}) == single
