@@ -55,6 +55,17 @@ browser:
 test: install-dev browser ## the whole test suite (DATABASE_URL picks the database; SQLite by default)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The benchmark harness (benchmarks/run.py), on PostgreSQL only: DATABASE_URL names the database it fills
+# and measures; BENCH_ARGS passes options, e.g. BENCH_ARGS="--scale 0.1 --requests 100".
+.PHONY: bench
+BENCH_ARGS ?=
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PIP) install -c requirements.lock -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench ## benchmark the API and admin against a raw floor; report in benchmarks/reports/
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
