@@ -11,11 +11,19 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run serve-dev install install-dev browser migrate seed admin-user test lint format lock clean
+.PHONY: run serve serve-dev install install-dev browser migrate seed admin-user test lint format lock clean
 
 run: install migrate seed admin-user ## venv, install, migrate, load the seeds, local admin, serve
 	@echo "Serving http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, so SECRET_KEY must be set; DATABASE_URL, ALLOWED_HOSTS and the rest as in the README.
+serve: install ## migrate, collect static files, check the deployment settings, then gunicorn on HOST:PORT
+	DEBUG=0 $(MANAGE) migrate --no-input
+	DEBUG=0 $(MANAGE) collectstatic --no-input -v 0
+	DEBUG=0 $(MANAGE) check --deploy
+	@echo "Serving http://$(HOST):$(PORT)/ with gunicorn. Stop with Ctrl-C."
+	exec env DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(PY) -m gunicorn --config config/gunicorn.conf.py config.wsgi
 
 $(PY):
 	@PYTHON=$$(bin/find-python) && echo "Creating $(VENV) with $$PYTHON" && "$$PYTHON" -m venv $(VENV)

@@ -504,10 +504,9 @@ class Resource:
         if terms:
             if self.search is None:
                 raise BadRequest(f"The floor does not search {self.segment}.")
-            for term in terms:
-                clause, clause_params = self.search(db, term)
-                clauses.append(clause)
-                params.extend(clause_params)
+            clause, clause_params = self.search(db, terms)
+            clauses.append(clause)
+            params.extend(clause_params)
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def order_by(self, query):
@@ -632,30 +631,62 @@ def _has_trigram(db):
     return known
 
 
-def company_search(db, term):
-    """The API's search predicate for one word (biotech_events/api/filters.py, CatalogueSearchFilter):
-    name or slug contains it (Django's icontains: UPPER(col::text) LIKE UPPER(...)), or, with pg_trgm,
-    the name has a word similar to it, or an alias does either."""
-    pattern = like_pattern(term)
+RUN = re.compile(r"[^\W_]+")
 
-    def contains(column):
-        return f"UPPER({column}::text) LIKE UPPER(%s)"
 
+def longest_run(word):
+    return max(RUN.findall(word), key=len, default="")
+
+
+def company_search(db, terms):
+    """The API's search predicate for companies (biotech_events/api/filters.py, NameSearch): every word in
+    the company's name or slug together, or every word in one of its aliases. With pg_trgm, a word no
+    company name, slug or alias holds as typed matches by word similarity (%>), and a word without three
+    letters or digits in a row must begin a word of a name or alias (or be the slug)."""
+    words = [term for term in terms if len(longest_run(term)) >= 2]
+    if not words:
+        return "FALSE", []
     fuzzy = _has_trigram(db)
-    own = [contains("c.name"), contains("c.slug")]
-    params = [pattern, pattern]
-    alias = [contains("a.name")]
-    alias_params = [pattern]
-    if fuzzy:
-        own.append("c.name %%> %s")
-        params.append(term)
-        alias.append("a.name %%> %s")
-        alias_params.append(term)
-    clause = (
-        f"({' OR '.join(own)} OR EXISTS (SELECT 1 FROM {T('alias')} a "
-        f"WHERE a.company_id = c.id AND ({' OR '.join(alias)})))"
-    )
-    return clause, [*params, *alias_params]
+
+    def predicate(group, misspelt):
+        own, own_params, alias, alias_params = [], [], [], []
+        for word in group:
+            exact_slug = sorted({word, word.lower()})
+            if fuzzy and len(longest_run(word)) < 3:
+                run = longest_run(word)
+                own.append("(c2.name %%> %s OR c2.slug = ANY(%s))")
+                own_params += [run, exact_slug]
+                alias.append("a.name %%> %s")
+                alias_params.append(run)
+            elif word in misspelt:
+                own.append("c2.name %%> %s")
+                own_params.append(word)
+                alias.append("a.name %%> %s")
+                alias_params.append(word)
+            else:
+                pattern = like_pattern(word)
+                own.append("(UPPER(c2.name::text) LIKE UPPER(%s) OR c2.slug = ANY(%s))")
+                own_params += [pattern, exact_slug]
+                alias.append("UPPER(a.name::text) LIKE UPPER(%s)")
+                alias_params.append(pattern)
+        clause = (
+            f"c.id IN (SELECT c2.id FROM {T('company')} c2 WHERE {' AND '.join(own)} "
+            f"UNION SELECT a.company_id FROM {T('alias')} a "
+            f"WHERE {' AND '.join(alias)} AND a.company_id IS NOT NULL)"
+        )
+        return clause, [*own_params, *alias_params]
+
+    typed = predicate(words, misspelt=())
+    if not fuzzy or db.rows(f"SELECT EXISTS (SELECT 1 FROM {T('company')} c WHERE {typed[0]})", typed[1])[0][0]:
+        return typed
+    misspelt = []
+    for word in words:
+        if len(longest_run(word)) < 3:
+            continue
+        own, params = predicate([word], misspelt=())
+        if not db.rows(f"SELECT EXISTS (SELECT 1 FROM {T('company')} c WHERE {own})", params)[0][0]:
+            misspelt.append(word)
+    return predicate(words, misspelt) if misspelt else typed
 
 
 DEALS = Resource(

@@ -127,8 +127,26 @@ def check_packages():
 
 
 def base_env(url):
+    """The production settings (DEBUG off), but plain HTTP on loopback and no rate limits.
+
+    The harness is the only client, and it measures the app, not the throttle.
+    """
     env = os.environ.copy()
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONUNBUFFERED="1",
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        API_THROTTLE_ANON="off",
+        API_THROTTLE_USER="off",
+        LOG_LEVEL="WARNING",
+    )
     return env
 
 
@@ -689,6 +707,7 @@ def run(args):
     clock = time.perf_counter()
 
     manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input", "-v", "0")  # DEBUG off: admin pages need the static manifest
     django_setup(url)
     with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM biotech_events_sourcedocument")

@@ -15,15 +15,18 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..api.pagination import CappedCountPaginator
 from ..models import Alias, Citation, MergedRecord
 from ..models.sources import CITATION_TARGET_FIELDS
 from ..services.history import NothingToRestore, deleted_records, restore_deleted, revert_to
 from ..services.merge import merge_conflicts, merge_records, relation_counts
 from ..services.sources import quote_in_context
+from .changelists import AdminCountPaginator, CatalogueChangeList
+from .concurrency import VersionCheckedAdmin
+from .inlines import RowsInline
+from .rendering import AdminModelForm
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(RowsInline):
     """The verbatim quotes supporting the record, each in its context; a quote not in its source is refused."""
 
     class CitationForm(forms.ModelForm):
@@ -52,9 +55,6 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "citations (verbatim quotes from the source articles)"
     context_margin = 160  # characters either side, before snapping to a sentence or word boundary
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
-
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in ("quote", "note"):  # compact rows, leaving room for the context
             kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 26 if db_field.name == "quote" else 16})
@@ -82,7 +82,7 @@ class CitationInline(admin.TabularInline):
         )
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(RowsInline):
     model = Alias
     extra = 1
     fields = ["name", "kind", "source"]
@@ -110,14 +110,24 @@ class HasCitationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
     """History with field differences on every record; revert a version, relations included; restore deletions."""
 
+    form = AdminModelForm  # rendered by AdminFormRenderer
     list_per_page = 50
     change_list_template = "admin/biotech_events/change_list.html"
     # Never COUNT(*) a whole large table: the count stops at API_COUNT_CAP, pages stay reachable.
-    paginator = CappedCountPaginator
+    paginator = AdminCountPaginator
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return CatalogueChangeList  # its date drill-down lists the years without a whole-table scan
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # An autocomplete box asks whether more matches follow a page, not how many there are.
+            return self.paginator(queryset, per_page, orphans, allow_empty_first_page, cap=per_page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
@@ -130,6 +140,12 @@ class CatalogueAdmin(SimpleHistoryAdmin):
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{prefix}_deleted"),
             *super().get_urls(),
         ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a POST to a version's page after checking only the view permission.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_view(self, request, object_id, history_id):
         if not self.has_change_permission(request):
@@ -194,7 +210,8 @@ class CitedAdmin(CatalogueAdmin):
         citation_count = Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
         return super().get_queryset(request).annotate(citation_count=citation_count)
 
-    @admin.display(description="citations", ordering="citation_count")
+    # Not sortable: ordering by it computes the subquery for every row of the table, not just the page's.
+    @admin.display(description="citations")
     def citation_count(self, obj):
         return obj.citation_count
 
@@ -209,6 +226,7 @@ class NamedEntityAdmin(CitedAdmin):
     search_fields = ["name", "slug"]  # and every alias: see get_search_results
     prepopulated_fields = {"slug": ["name"]}
     actions = ["merge_selected"]
+    merge_max = 20  # duplicates are merged a few at a time, each shown with its relations
 
     def get_search_results(self, request, queryset, search_term):
         """Each word must match a searched field or an alias, tested with EXISTS rather than a JOIN,
@@ -236,9 +254,13 @@ class NamedEntityAdmin(CitedAdmin):
 
     @admin.action(description="Merge the selected duplicates into one", permissions=["merge"])
     def merge_selected(self, request, queryset):
-        records = list(queryset.order_by("pk"))
+        # "Select all" on a changelist of 200,000 companies must not load them all.
+        records = list(queryset.order_by("pk")[: self.merge_max + 1])
         if len(records) < 2:
             self.message_user(request, "Select at least two records to merge.", messages.WARNING)
+            return None
+        if len(records) > self.merge_max:
+            self.message_user(request, f"Select at most {self.merge_max} records to merge at once.", messages.WARNING)
             return None
         conflicts = merge_conflicts(records[0], records[1:])
         if request.POST.get("confirm") == "yes":

@@ -116,7 +116,7 @@ def bar_chart(
             right=plot_right,
             top=panel_top,
             height=plot_height,
-            y_label=f"{y_label} ({series[panel[0]][0]})" if layout == PANELS else y_label,
+            y_label=f"{y_label} ({series[panel[0]][0]})" if layout == PANELS and panel else y_label,
             value_format=value_format,
             unit=unit,
         )

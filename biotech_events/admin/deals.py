@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from ..models import Deal, DealParty
 from .base import CitationInline, CitedAdmin
+from .inlines import RowsInline
 from .resources import DealResource, ImportExportAdminMixin
 
 
-class DealPartyInline(admin.TabularInline):
+class DealPartyInline(RowsInline):
     model = DealParty
     extra = 0
     fields = ["role", "company", "organizer"]
@@ -14,7 +15,7 @@ class DealPartyInline(admin.TabularInline):
     verbose_name_plural = "parties (a company or an organizer per row)"
 
 
-class ChildDealInline(admin.TabularInline):
+class ChildDealInline(RowsInline):
     model = Deal
     fk_name = "parent"
     extra = 0
@@ -34,6 +35,8 @@ class DealAdmin(ImportExportAdminMixin, CitedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event", "parent"]
     list_select_related = ["event"]
+    # Only the indexed columns sort: ordering a million deals by title or amount is a full sort per page.
+    sortable_by = ["kind", "when"]
     date_hierarchy = "date"
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "event", "parent", ("date", "date_precision"), "asset"]}),
@@ -65,3 +68,7 @@ class DealPartyAdmin(CitedAdmin):
     search_fields = ["deal__title", "company__name", "organizer__name"]
     autocomplete_fields = ["deal", "company", "organizer"]
     list_select_related = ["deal", "company", "organizer"]
+    # By the deal's id, on its index: the model's ordering (by the deals' dates) sorts every party on each page,
+    # and so would any column, on millions of rows.
+    ordering = ["-deal_id", "role", "pk"]
+    sortable_by = []

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from ..models import AttendanceFigure, Event, EventCompany, EventOrganizer, EventParticipant
 from .base import CitationInline, CitedAdmin
+from .inlines import RowsInline
 from .resources import EventResource, ImportExportAdminMixin
 
 
-class EventOrganizerInline(admin.TabularInline):
+class EventOrganizerInline(RowsInline):
     model = EventOrganizer
     extra = 0
     fields = ["role", "organizer", "company", "note"]
@@ -14,7 +15,7 @@ class EventOrganizerInline(admin.TabularInline):
     verbose_name_plural = "organisers (an organizer or a co-hosting company per row)"
 
 
-class EventParticipantInline(admin.TabularInline):
+class EventParticipantInline(RowsInline):
     model = EventParticipant
     extra = 0
     fields = ["person", "role", "talk_title", "position_stated"]
@@ -22,7 +23,7 @@ class EventParticipantInline(admin.TabularInline):
     show_change_link = True
 
 
-class EventCompanyInline(admin.TabularInline):
+class EventCompanyInline(RowsInline):
     model = EventCompany
     extra = 0
     fields = ["company", "role", "award"]
@@ -30,14 +31,14 @@ class EventCompanyInline(admin.TabularInline):
     show_change_link = True
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(RowsInline):
     model = AttendanceFigure
     extra = 0
     fields = ["audience", "count", "qualifier", "stated"]
     show_change_link = True
 
 
-class SubEventInline(admin.TabularInline):
+class SubEventInline(RowsInline):
     model = Event
     fk_name = "parent"
     extra = 0
@@ -103,6 +104,7 @@ class EventParticipantAdmin(EventRoleAdmin):
     search_fields = ["event__name", "person__name", "person__aliases__name", "talk_title"]
     autocomplete_fields = ["event", "person"]
     list_select_related = ["event", "person"]
+    sortable_by = ["event", "person"]  # the others sort hundreds of thousands of rows on every page
 
 
 @admin.register(EventCompany)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ..models import MergedRecord
+from .changelists import AdminCountPaginator, CatalogueChangeList
 
 
 @admin.register(MergedRecord)
@@ -11,6 +12,12 @@ class MergedRecordAdmin(admin.ModelAdmin):
     list_filter = ["model_label"]
     search_fields = ["old_name", "old_slug"]
     date_hierarchy = "merged_at"
+    # The log grows with every merge: counted and drilled into like the catalogue's own lists.
+    paginator = AdminCountPaginator
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return CatalogueChangeList
 
     def has_add_permission(self, request):
         return False

@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from ..models import Affiliation, Honour, Person
 from .base import AliasInline, CitationInline, CitedAdmin, NamedEntityAdmin
+from .inlines import RowsInline
 from .resources import ImportExportAdminMixin, PersonResource
 
 
-class HonourInline(admin.TabularInline):
+class HonourInline(RowsInline):
     model = Honour
     extra = 0
     fields = ["kind", "title", "awarded_by", "field", "year"]
@@ -13,7 +14,7 @@ class HonourInline(admin.TabularInline):
     show_change_link = True
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(RowsInline):
     model = Affiliation
     extra = 0
     fields = ["organizer", "company", "position"]

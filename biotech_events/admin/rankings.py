@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..models import Park, ParkRanking, RankingList, Report
 from .base import CitationInline, CitedAdmin, NamedEntityAdmin
+from .inlines import RowsInline
 from .resources import ImportExportAdminMixin, ParkRankingResource, ParkResource
 
 
@@ -23,7 +24,7 @@ class ReportAdmin(CitedAdmin):
     autocomplete_fields = ["publisher", "released_at"]
 
 
-class ParkRankingInline(admin.TabularInline):
+class ParkRankingInline(RowsInline):
     model = ParkRanking
     extra = 0
     fields = ["park", "rank", "rank_stated"]

@@ -3,6 +3,7 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 from .endpoints import brief
 
@@ -30,6 +31,12 @@ class BriefRelatedField(serializers.RelatedField):
     html_cutoff = 50
     html_cutoff_text = "More than {count} records: type the id or slug in the raw data form."
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return PrefetchedManyRelatedField(**list_kwargs)
+
     def to_representation(self, value):
         return brief(value, self.context.get("request"))
 
@@ -51,14 +58,29 @@ class BriefRelatedField(serializers.RelatedField):
             data = data.get("id", data.get("slug", data.get("key")))
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", model=model._meta.verbose_name, data_type=type(data).__name__)
-        if isinstance(data, int) or data.isdigit():
+        if isinstance(data, int) or data.isdecimal():
             lookup, value = "id", int(data)
         else:
             lookup, value = model.natural_key_fields[0], data
+        if lookup != "id" and "\x00" in value:  # no key holds one, and PostgreSQL refuses to compare it
+            self.fail("does_not_exist", model=model._meta.verbose_name, lookup=lookup, value=repr(value))
         try:
             return queryset.get(**{lookup: value})
         except model.DoesNotExist:
             self.fail("does_not_exist", model=model._meta.verbose_name, lookup=lookup, value=repr(value))
+
+
+def prefetched(source):
+    """Where a page's prefetched relation is kept: a plain list, so no queryset is built per record."""
+    return f"_prefetched_{source}"
+
+
+class PrefetchedManyRelatedField(ManyRelatedField):
+    """A to-many relation read from the list the serializer's `optimized()` prefetched, when it did."""
+
+    def get_attribute(self, instance):
+        records = instance.__dict__.get(prefetched(self.source))
+        return records if records is not None else super().get_attribute(instance)
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -46,6 +46,8 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:  # 204 No Content (a delete)
+            return b""
         response = (renderer_context or {}).get("response")
         if response is not None and response.status_code >= 400:
             rows = [{"error": json.dumps(data, ensure_ascii=False)}]

@@ -10,6 +10,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
@@ -29,10 +31,14 @@ from ..models import (
 from ..services.history import history_entries
 from ..services.merge import merge_records
 from . import filters, serializers
+from .concurrency import ConditionalWriteMixin
 from .exceptions import RecordMerged
 from .jsonld import JSONLDSerializer
+from .pagination import PageNumberOnlyPagination
 from .permissions import CanMerge
+from .readers import reader_for
 from .renderers import CSVRenderer, JSONLDRenderer, csv_lines
+from .schema import CatalogueSchema
 from .serializers.history import HistoryEntrySerializer
 from .serializers.merge import MergeRequestSerializer
 
@@ -63,19 +69,23 @@ ID_OR_SLUG = OpenApiParameter(
     partial_update=extend_schema(parameters=[ID_OR_SLUG]),
     destroy=extend_schema(parameters=[ID_OR_SLUG]),
 )
-class CatalogueViewSet(viewsets.ModelViewSet):
+class CatalogueViewSet(ConditionalWriteMixin, viewsets.ModelViewSet):
     """List, detail (by id or slug), create, update, partial update and delete, with filters and search."""
 
+    schema = CatalogueSchema()
     lookup_value_regex = r"[^/]+"
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
-    search_fields = ["name", "slug"]  # and the record's aliases, where it has any
+    # "=slug": the whole word is the slug (its unique index serves it); the others contain the word.
+    search_fields = ["name", "=slug"]  # and the record's aliases, where it has any
     fuzzy_search_fields = ["name"]  # also one typo away, on PostgreSQL
 
     def get_object(self):
         """`/<id>/` or `/<slug>/` (or `/<key>/` for sources): slugs contain a letter, so the two never collide."""
         value = self.kwargs[self.lookup_field]
+        if "\x00" in value:  # no id or slug holds one, and PostgreSQL refuses to compare it
+            raise Http404
         key_fields = self.queryset.model.natural_key_fields
-        if not value.isdigit() and len(key_fields) == 1:
+        if not value.isdecimal() and len(key_fields) == 1:
             self.lookup_field = self.lookup_url_kwarg = key_fields[0]
             self.kwargs[self.lookup_field] = value
         try:
@@ -87,7 +97,7 @@ class CatalogueViewSet(viewsets.ModelViewSet):
     def redirect_if_merged(self, value):
         """A merged-away record's old id or slug answers 301 to the survivor, as Wikidata's merged items do."""
         model = self.queryset.model
-        survivor = MergedRecord.survivor_of(model, **({"pk": int(value)} if value.isdigit() else {"slug": value}))
+        survivor = MergedRecord.survivor_of(model, **({"pk": int(value)} if value.isdecimal() else {"slug": value}))
         if survivor is not None:
             old = f"/{value}/"
             path = self.request.get_full_path().replace(old, f"/{survivor}/", 1)
@@ -119,17 +129,38 @@ class CatalogueViewSet(viewsets.ModelViewSet):
         kwargs.setdefault("fields", self.requested_fields())
         return super().get_serializer(*args, **kwargs)
 
+    def row_reader(self):
+        """The compiled reader that builds this read's representation from rows, or None for DRF's path."""
+        if self.request is None or self.request.method not in ("GET", "HEAD") or self.wants_jsonld():
+            return None
+        fields = self.requested_fields()
+        return reader_for(self.get_serializer_class(), None if fields is None else frozenset(fields))
+
     def get_queryset(self):
-        fields = None if self.wants_jsonld() else self.requested_fields()
-        serializer = self.get_serializer_class()(fields=fields, context=self.get_serializer_context())
-        return serializer.optimize_queryset(super().get_queryset())
+        if self.action in ("list", "retrieve") and self.row_reader() is not None:
+            return super().get_queryset()  # the reader fetches relations itself
+        # Asked for twice per request (the permission check wants the model): worked out once.
+        optimized = self.__dict__.get("_optimized_queryset")
+        if optimized is None:
+            fields = None if self.wants_jsonld() else self.requested_fields()
+            selected = None if fields is None else frozenset(fields)
+            optimized = self._optimized_queryset = self.get_serializer_class().optimized(
+                super().get_queryset(), selected, keep_managers=self.wants_jsonld()
+            )
+        return optimized.all()
 
     @extend_schema(
         responses=HistoryEntrySerializer(many=True),
         parameters=[ID_OR_SLUG],
         description="The record's versions, newest first: who changed which fields, when and why.",
     )
-    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=api_settings.DEFAULT_RENDERER_CLASSES)
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        renderer_classes=api_settings.DEFAULT_RENDERER_CLASSES,
+        pagination_class=PageNumberOnlyPagination,  # a history is a list, not a queryset: no cursor mode
+    )
     def history(self, request, *args, **kwargs):
         entries = history_entries(self.get_object())
         page = self.paginate_queryset(entries)
@@ -138,14 +169,40 @@ class CatalogueViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
             return self.stream_csv(self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+        reader = self.row_reader()
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(reader.values(queryset, extra=self.ordering_columns(queryset)))
+        return self.get_paginated_response(reader.read(page, request))
+
+    def ordering_columns(self, queryset):
+        """The columns the list is ordered by: cursor mode reads its position from them."""
+        for backend in self.filter_backends:
+            if issubclass(backend, OrderingFilter):
+                ordering = backend().get_ordering(self.request, queryset, self) or ()
+                return {"id", *(term.lstrip("-") for term in ordering if isinstance(term, str) and "__" not in term)}
+        return {"id"}
+
+    def retrieve(self, request, *args, **kwargs):
+        reader = self.row_reader()
+        if reader is None:
+            return super().retrieve(request, *args, **kwargs)
+        record = self.get_object()
+        rows = reader.values(type(record)._default_manager.filter(pk=record.pk))
+        return Response(reader.read(rows, request)[0])
 
     def stream_csv(self, queryset):
         """Every filtered row, not a page: streamed in chunks, so memory stays flat at any size."""
         limit = settings.API_CSV_MAX_ROWS
         columns = list(self.get_serializer().fields)
-        chunks = batched(queryset[:limit].iterator(chunk_size=CSV_CHUNK_ROWS), CSV_CHUNK_ROWS)
-        rows = (row for chunk in chunks for row in self.get_serializer(list(chunk), many=True).data)
+        reader = self.row_reader()
+        if reader is not None:
+            chunks = batched(reader.values(queryset)[:limit].iterator(chunk_size=CSV_CHUNK_ROWS), CSV_CHUNK_ROWS)
+            rows = (row for chunk in chunks for row in reader.read(list(chunk), self.request))
+        else:
+            chunks = batched(queryset[:limit].iterator(chunk_size=CSV_CHUNK_ROWS), CSV_CHUNK_ROWS)
+            rows = (row for chunk in chunks for row in self.get_serializer(list(chunk), many=True).data)
         response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.queryset.model._meta.verbose_name_plural}.csv"'
         response["X-Row-Limit"] = str(limit)
@@ -160,7 +217,6 @@ class MergeableViewSet(CatalogueViewSet):
 
     @extend_schema(
         request=MergeRequestSerializer,
-        responses={200: None},
         parameters=[ID_OR_SLUG],
         description="Merge the listed duplicates into this record: every relation is re-pointed here, their "
         "names become aliases, and their old ids and slugs redirect here (301).",
@@ -173,7 +229,7 @@ class MergeableViewSet(CatalogueViewSet):
         model = type(survivor)
         others, unknown = [], []
         for value in body.validated_data["others"]:
-            lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+            lookup = {"pk": int(value)} if value.isdecimal() else {"slug": value}
             found = model._default_manager.filter(**lookup).first()
             (others.append(found) if found else unknown.append(value))
         if unknown:
@@ -192,12 +248,19 @@ class LinkedDataViewSet(CatalogueViewSet):
 
     renderer_classes = [*CatalogueViewSet.renderer_classes, JSONLDRenderer]
 
+    def get_renderers(self):
+        """JSON-LD describes records as read: a write answers in JSON (or CSV)."""
+        renderers = super().get_renderers()
+        if self.request is None or self.request.method in SAFE_METHODS:
+            return renderers
+        return [renderer for renderer in renderers if not isinstance(renderer, JSONLDRenderer)]
+
 
 class EventViewSet(LinkedDataViewSet):
     queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilterSet
-    search_fields = ["name", "slug", "theme", "city"]
+    search_fields = ["name", "=slug", "theme", "city"]
     ordering_fields = ["name", "start_date", "end_date", "kind", "city", "id"]
 
 
@@ -219,7 +282,8 @@ class PersonViewSet(MergeableViewSet, LinkedDataViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilterSet
-    search_fields = ["name", "slug", "family_name", "given_name", "name_zh"]
+    search_fields = ["name", "=slug", "family_name", "given_name", "name_zh"]
+    fuzzy_search_fields = ["name", "name_zh"]  # a two-character Chinese name is found by similarity only
     ordering_fields = ["name", "family_name", "id"]
 
 
@@ -227,7 +291,7 @@ class DealViewSet(LinkedDataViewSet):
     queryset = Deal.objects.all()
     serializer_class = serializers.DealSerializer
     filterset_class = filters.DealFilterSet
-    search_fields = ["title", "slug", "asset"]
+    search_fields = ["title", "=slug", "asset"]
     fuzzy_search_fields = ["title"]
     ordering_fields = ["title", "date", "amount", "amount_usd", "kind", "id"]
 
@@ -243,7 +307,7 @@ class RankingListViewSet(LinkedDataViewSet):
     queryset = RankingList.objects.all()
     serializer_class = serializers.RankingListSerializer
     filterset_class = filters.RankingListFilterSet
-    search_fields = ["name", "slug", "dimension"]
+    search_fields = ["name", "=slug", "dimension"]
     fuzzy_search_fields = []
     ordering_fields = ["name", "year", "category", "id"]
 
@@ -261,7 +325,7 @@ class ReportViewSet(CatalogueViewSet):
     queryset = Report.objects.all()
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportFilterSet
-    search_fields = ["title", "slug"]
+    search_fields = ["title", "=slug"]
     fuzzy_search_fields = []
     ordering_fields = ["title", "year", "id"]
 

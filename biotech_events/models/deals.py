@@ -9,6 +9,7 @@ from ..choices import CURRENCY_CODES, AmountQualifier, DatePrecision, DealKind, 
 from .base import (
     NaturalKeyModel,
     SluggedModel,
+    Versioned,
     check_date_precision,
     date_precision_constraint,
     exactly_one_of,
@@ -17,7 +18,7 @@ from .base import (
 )
 
 
-class Deal(SluggedModel):
+class Deal(Versioned, SluggedModel):
     """An agreement or project, with its amount exactly as far as the source states it.
 
     A bundle ("18 projects totalling nearly 3 billion yuan") is a parent deal carrying the
@@ -77,7 +78,8 @@ class Deal(SluggedModel):
         ordering = ["-date", "title"]
         indexes = [
             models.Index(fields=["date"]),
-            models.Index(fields=["kind"]),
+            # ?kind= with the default newest-first order: one index range, no sort.
+            models.Index(fields=["kind", "date"], name="deal_kind_date"),
             models.Index(fields=["currency", "amount"]),
             models.Index(fields=["asset"]),
         ]
@@ -115,9 +117,9 @@ class Deal(SluggedModel):
             date_precision_constraint("date", "deal_date_precision"),
         ]
 
-    @property
-    def display_name(self):
-        return self.title
+    display_field = "title"
+    # Properties the API computes from a row's columns alone, with the columns each one reads.
+    row_properties = {"when": ("date", "date_precision")}
 
     @property
     def when(self):
@@ -134,8 +136,10 @@ class Deal(SluggedModel):
             raise ValidationError(errors)
 
 
-class DealParty(NaturalKeyModel):
+class DealParty(Versioned, NaturalKeyModel):
     """A party to a deal: a Company, or an Organizer (universities, customs, development zones sign too)."""
+
+    version_owners = ("deal",)  # shown and written as part of it
 
     natural_key_fields = ("deal", "company", "organizer", "role")
 

@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from ..choices import AmountQualifier, CompanyRole, DatePrecision, EventKind, HostRole, PersonRole
 from .base import (
     NaturalKeyModel,
     SluggedModel,
+    Versioned,
     check_date_precision,
     date_precision_constraint,
     exactly_one_of,
@@ -17,7 +19,7 @@ from .base import (
 )
 
 
-class Event(SluggedModel):
+class Event(Versioned, SluggedModel):
     """A conference, forum, week, or one of their sessions, side meetings and ceremonies."""
 
     name = models.CharField(max_length=300)
@@ -59,7 +61,8 @@ class Event(SluggedModel):
         indexes = [
             models.Index(fields=["start_date"]),
             models.Index(fields=["kind"]),
-            models.Index(fields=["city"]),
+            # ?city= matches case-insensitively (UPPER(city) = UPPER(...)): index that expression.
+            models.Index(Upper("city"), name="event_city_upper"),
             models.Index(fields=["name"]),
         ]
         constraints = [
@@ -84,6 +87,9 @@ class Event(SluggedModel):
             date_precision_constraint("end_date", "event_end_date_precision"),
         ]
 
+    # Properties the API computes from a row's columns alone, with the columns each one reads.
+    row_properties = {"when": ("start_date", "start_date_precision", "end_date", "end_date_precision")}
+
     @property
     def when(self):
         """The event's dates at the precision the source gives them."""
@@ -106,8 +112,10 @@ class Event(SluggedModel):
             raise ValidationError(errors)
 
 
-class AttendanceFigure(NaturalKeyModel):
+class AttendanceFigure(Versioned, NaturalKeyModel):
     """A head count a source states for an event, kept with its wording: “over 1000” is not 1000."""
+
+    version_owners = ("event",)  # shown and written as part of it
 
     natural_key_fields = ("event", "audience")
 
@@ -135,8 +143,10 @@ class AttendanceFigure(NaturalKeyModel):
         return f"{self.event}: {self.stated}"
 
 
-class EventOrganizer(NaturalKeyModel):
+class EventOrganizer(Versioned, NaturalKeyModel):
     """An organising body's role in an event: an Organizer, or a Company that co-hosts."""
+
+    version_owners = ("event",)  # shown and written as part of it
 
     natural_key_fields = ("event", "organizer", "company", "role")
 
@@ -185,8 +195,10 @@ class EventOrganizer(NaturalKeyModel):
         require_one_of(self, ("organizer", "company"), "Choose an organizer or a company, not both.")
 
 
-class EventParticipant(NaturalKeyModel):
+class EventParticipant(Versioned, NaturalKeyModel):
     """A person's part in an event: keynote, speaker, moderator, panelist or guest."""
+
+    version_owners = ("event",)  # shown and written as part of it
 
     natural_key_fields = ("event", "person", "role")
 
@@ -214,8 +226,10 @@ class EventParticipant(NaturalKeyModel):
         return f"{self.person} ({self.get_role_display()}) at {self.event}"
 
 
-class EventCompany(NaturalKeyModel):
+class EventCompany(Versioned, NaturalKeyModel):
     """A company's part in an event: attendee, exhibitor, awardee (with the award), signatory."""
+
+    version_owners = ("event",)  # shown and written as part of it
 
     natural_key_fields = ("event", "company", "role")
 

@@ -1,13 +1,14 @@
 """The bodies that organise events and the businesses that take part in them."""
 
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from ..choices import CompanyKind, OrganizerKind
-from .base import SluggedModel, country_code_constraint, country_code_validator
+from .base import SluggedModel, Versioned, country_code_constraint, country_code_validator
 
 
-class Organizer(SluggedModel):
+class Organizer(Versioned, SluggedModel):
     """A public or non-profit institution: government body, agency, centre, association, university, hospital..."""
 
     name = models.CharField(max_length=300)
@@ -33,7 +34,7 @@ class Organizer(SluggedModel):
         constraints = [country_code_constraint("country", "organizer_country_iso")]
 
 
-class Company(SluggedModel):
+class Company(Versioned, SluggedModel):
     """A business: pharma, biotech, devices, CRO/CDMO, diagnostics, investment firm, publisher..."""
 
     name = models.CharField(max_length=300)
@@ -60,5 +61,9 @@ class Company(SluggedModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["kind"]), models.Index(fields=["hq_city"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["kind"]),
+            models.Index(Upper("hq_city"), name="company_hq_city_upper"),
+        ]
         constraints = [country_code_constraint("hq_country", "company_hq_country_iso")]

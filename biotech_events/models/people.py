@@ -4,10 +4,10 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..choices import HonourKind, NameOrder
-from .base import NaturalKeyModel, SluggedModel, exactly_one_of, require_one_of
+from .base import NaturalKeyModel, SluggedModel, Versioned, exactly_one_of, require_one_of
 
 
-class Person(SluggedModel):
+class Person(Versioned, SluggedModel):
     """One person, however the sources order or capitalise the name (the other spellings are aliases)."""
 
     name = models.CharField("display name", max_length=200, help_text="As commonly written in English.")
@@ -24,8 +24,10 @@ class Person(SluggedModel):
         indexes = [models.Index(fields=["name"]), models.Index(fields=["family_name", "given_name"])]
 
 
-class Honour(NaturalKeyModel):
+class Honour(Versioned, NaturalKeyModel):
     """A distinction a source attributes to a person: academy membership, fellowship, prize."""
+
+    version_owners = ("person",)  # shown and written as part of it
 
     natural_key_fields = ("person", "kind", "title")
 
@@ -59,8 +61,10 @@ class Honour(NaturalKeyModel):
         return f"{self.person}: {self.title}"
 
 
-class Affiliation(NaturalKeyModel):
+class Affiliation(Versioned, NaturalKeyModel):
     """A person's position at a company or an institution, as a source states it."""
+
+    version_owners = ("person",)  # shown and written as part of it
 
     natural_key_fields = ("person", "organizer", "company", "position")
 

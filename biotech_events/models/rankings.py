@@ -2,13 +2,14 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from ..choices import ParkKind, RankingCategory
-from .base import NaturalKeyModel, SluggedModel, country_code_constraint, country_code_validator
+from .base import NaturalKeyModel, SluggedModel, Versioned, country_code_constraint, country_code_validator
 
 
-class Park(SluggedModel):
+class Park(Versioned, SluggedModel):
     """A high-tech zone, industrial park, demonstration zone or similar area."""
 
     name = models.CharField(max_length=300)
@@ -32,11 +33,11 @@ class Park(SluggedModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["city"])]
+        indexes = [models.Index(fields=["name"]), models.Index(Upper("city"), name="park_city_upper")]
         constraints = [country_code_constraint("country", "park_country_iso")]
 
 
-class Report(SluggedModel):
+class Report(Versioned, SluggedModel):
     """A report released at an event, such as the one a park ranking appears in."""
 
     title = models.CharField(max_length=300)
@@ -55,15 +56,13 @@ class Report(SluggedModel):
 
     history = HistoricalRecords()
 
+    display_field = "title"
+
     class Meta:
         ordering = ["-year", "title"]
 
-    @property
-    def display_name(self):
-        return self.title
 
-
-class RankingList(SluggedModel):
+class RankingList(Versioned, SluggedModel):
     """One ranking, stored once: its name, year ranked, category, report, publisher and release event."""
 
     name = models.CharField(max_length=300)
@@ -93,8 +92,10 @@ class RankingList(SluggedModel):
         ]
 
 
-class ParkRanking(NaturalKeyModel):
+class ParkRanking(Versioned, NaturalKeyModel):
     """A park's entry in a ranking; the rank stays empty when the source lists parks without positions."""
+
+    version_owners = ("ranking",)  # shown and written as part of it
 
     natural_key_fields = ("ranking", "park")
 

@@ -8,10 +8,17 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from ..choices import AliasKind, DatePrecision, Language
-from .base import NaturalKeyManager, NaturalKeyModel, date_precision_constraint, exactly_one_of, require_one_of
+from .base import (
+    NaturalKeyManager,
+    NaturalKeyModel,
+    Versioned,
+    date_precision_constraint,
+    exactly_one_of,
+    require_one_of,
+)
 
 
-class SourceDocument(NaturalKeyModel):
+class SourceDocument(Versioned, NaturalKeyModel):
     """A news article the catalogue's facts are drawn from, stored verbatim."""
 
     natural_key_fields = ("key",)
@@ -102,8 +109,10 @@ class CitationManager(NaturalKeyManager):
         return self.get(source__key=source_key, quote=quote, **{target_field: target})
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """A verbatim quote from a source article supporting exactly one curated record."""
+
+    version_owners = CITATION_TARGET_FIELDS  # shown and written as part of it
 
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField(help_text="Copied verbatim from the source article: it must occur in its text.")
@@ -179,8 +188,10 @@ class Citation(models.Model):
 ALIAS_TARGET_FIELDS = ("organizer", "company", "person", "park")
 
 
-class Alias(NaturalKeyModel):
+class Alias(Versioned, NaturalKeyModel):
     """Another name a record goes by: a spelling, word order, abbreviation or translation seen in a source."""
+
+    version_owners = ALIAS_TARGET_FIELDS  # shown and written as part of it
 
     natural_key_fields = (*ALIAS_TARGET_FIELDS, "name")
 

@@ -40,6 +40,7 @@ from itertools import accumulate, batched, islice
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.expressions import RawSQL
+from django.db.models.fields import NOT_PROVIDED
 
 from ..choices import (
     AliasKind,
@@ -1769,9 +1770,14 @@ COPY_ROWS = 100_000  # rows per COPY statement, whose end checks their foreign k
 
 
 def _columns(model, attnames):
-    """The table's column names for these field attnames; every column left out must be nullable."""
+    """The table's column names for these field attnames; a column left out must be nullable or have a
+    database default (the `version` of every record starts at 1)."""
     fields = [model._meta.get_field(name) for name in attnames]
-    missing = [f.attname for f in model._meta.concrete_fields if f not in fields and not f.null]
+    missing = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f not in fields and not f.null and f.db_default is NOT_PROVIDED
+    ]
     if missing:
         raise DemoDataError(f"{model._meta.label}: the generator leaves out required columns {missing}")
     return [f.column for f in fields]

@@ -277,3 +277,14 @@ def test_staff_see_only_what_they_may_view(seeded, client):
     assert {edit["model"] for edit in dashboard["edits"]} == {"company"}
     html = response.content.decode()
     assert "Visible Uncited Co" in html and "Invisible Uncited Park" not in html
+
+
+def test_panels_with_no_series_say_so_instead_of_failing():
+    svg = charts.bar_chart([], [], title="Deal amounts", x_label="Year", y_label="Amount", layout=charts.PANELS)
+    assert "Deal amounts" in svg
+
+
+@pytest.mark.django_db
+def test_the_index_of_an_empty_catalogue_renders(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    assert response.status_code == 200

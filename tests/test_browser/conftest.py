@@ -38,11 +38,15 @@ def browser():
 
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
     # themselves are plain synchronous calls, so Django's guard against async contexts is lifted.
+    # It stays set until the session ends, so tests that start subprocesses drop it from their environment.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

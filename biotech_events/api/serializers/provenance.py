@@ -60,4 +60,14 @@ class SourceDocumentSerializer(CatalogueSerializer):
             "citation_count",
             "text",
         ]
-        extra_kwargs = {"sha256": {"read_only": True}}
+        # The text is kept byte for byte as published: DRF would strip its leading and trailing whitespace.
+        extra_kwargs = {"sha256": {"read_only": True}, "text": {"trim_whitespace": False}}
+
+    def validate_text(self, value):
+        # As in the admin: a stored article's text is fixed, or its citations would silently stop matching.
+        if self.instance is not None and value != self.instance.text:
+            raise serializers.ValidationError(
+                "The text of a stored article cannot change: citations quote it verbatim. Register the new "
+                "text as another article."
+            )
+        return value
