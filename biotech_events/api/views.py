@@ -173,7 +173,9 @@ class CatalogueViewSet(ConditionalWriteMixin, viewsets.ModelViewSet):
         if reader is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(reader.values(queryset, extra=self.ordering_columns(queryset)))
+        rows = reader.values(queryset, extra=self.ordering_columns(queryset))
+        rows.count_from = queryset  # counted without the joins that only the shown columns need
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(reader.read(page, request))
 
     def ordering_columns(self, queryset):
