@@ -61,8 +61,10 @@ class Event(Versioned, SluggedModel):
         indexes = [
             models.Index(fields=["start_date"]),
             models.Index(fields=["kind"]),
-            # ?city= matches case-insensitively (UPPER(city) = UPPER(...)): index that expression.
-            models.Index(Upper("city"), name="event_city_upper"),
+            # ?city= matches case-insensitively (UPPER(city) = UPPER(...)): index that expression, then the
+            # default order, so a city's page is one index range; city itself is included so that the
+            # list's count is answered from the index alone.
+            models.Index(Upper("city"), "start_date", name="event_city_upper_start", include=["city"]),
             models.Index(fields=["name"]),
         ]
         constraints = [

@@ -63,7 +63,7 @@ class Company(Versioned, SluggedModel):
         verbose_name_plural = "companies"
         indexes = [
             models.Index(fields=["name"]),
-            models.Index(fields=["kind"]),
+            models.Index(fields=["kind", "name"], name="company_kind_name"),  # ?kind= in the default order
             models.Index(Upper("hq_city"), name="company_hq_city_upper"),
         ]
         constraints = [country_code_constraint("hq_country", "company_hq_country_iso")]
