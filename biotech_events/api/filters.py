@@ -111,31 +111,50 @@ class NameSearch:
         self.fuzzy_fields = list(fuzzy_fields) if connections[using].vendor == "postgresql" else []
         self.misspelt = []  # the words no name contains as typed, matched by similarity
         self.hits = None  # how many names match, counted up to STREAMED_FROM, once known
+        self.found = None  # the ids of the matching records, when few enough names match to fetch them
 
     def filter(self, queryset):
         if self.fuzzy_fields:
-            # Most searches find what was typed: counting the names that hold it (which ranking and the
+            # Most searches find what was typed: looking up the names that hold it (which ranking and the
             # query's shape need anyway) says so. Only a search that finds nothing looks for misspellings.
-            self.hits = self.count_names()
+            self.find()
             if not self.hits:
                 self.misspelt = self.find_misspelt()
                 if self.misspelt:
-                    self.hits = self.count_names()
+                    self.find()
         return self.matching(queryset)
 
-    def count_names(self):
-        """How many names (a record's own fields, or an alias) match, up to STREAMED_FROM.
+    def name_ids(self):
+        """The ids of the records with a matching name (a record's own fields, or an alias), unordered.
 
         UNION ALL under a LIMIT stops at the limit, however broad the search; a record matched by
-        several names counts several times, which is no matter for telling a few matches from many.
+        several names comes several times, which is no matter for telling a few matches from many.
         """
         own, in_alias = self.conditions(self.words)
-        ids = self.model._default_manager.filter(own).order_by().values("pk")
+        ids = self.model._default_manager.filter(own).order_by().values_list("pk", flat=True)
         if self.alias_link:
-            ids = ids.union(self.aliases(in_alias).values(self.alias_link), all=True).order_by()
-        return ids[:STREAMED_FROM].count()
+            ids = ids.union(self.aliases(in_alias).values_list(self.alias_link, flat=True), all=True).order_by()
+        return ids
+
+    def find(self):
+        """Set `hits`, and `found` when at most RANKED_AT_MOST names match.
+
+        A narrow search (the usual one: a name) fetches its few ids once, so the list's count, its page
+        and its ranking look records up by id rather than repeating the trigram index scans.
+        """
+        ids = list(self.name_ids()[: RANKED_AT_MOST + 1])
+        if len(ids) <= RANKED_AT_MOST:
+            self.hits, self.found = len(ids), sorted(set(ids))
+        else:
+            self.hits, self.found = self.count_names(), None
+
+    def count_names(self):
+        """How many names match, up to STREAMED_FROM."""
+        return self.name_ids()[:STREAMED_FROM].count()
 
     def matching(self, queryset):
+        if self.found is not None:
+            return queryset.filter(pk__in=self.found)
         own, in_alias = self.conditions(self.words)
         if self.alias_link:
             if self.hits is not None and self.hits >= STREAMED_FROM:
