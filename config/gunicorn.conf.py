@@ -12,11 +12,14 @@ if ":" in host and not host.startswith("["):
     host = f"[{host}]"  # an IPv6 address
 bind = [f"{host}:{port}"]
 
-# gunicorn's rule of thumb, capped so that the workers' database connections (one each, kept open for
+# gunicorn's rule of thumb, capped so that the database connections (one per thread, kept open for
 # DB_CONN_MAX_AGE) stay well below PostgreSQL's default max_connections of 100.
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1) + 1, 8))
 
-# A CSV export streams up to API_CSV_MAX_ROWS rows within one request: give it time.
+# Threads make gunicorn use its gthread worker, whose main thread keeps reporting to the arbiter while a
+# request runs: `timeout` then catches a hung worker without killing a long request. A CSV export of a
+# million deals streams for minutes; under the sync worker it would be killed after `timeout` seconds.
+threads = 4
 timeout = 120
 graceful_timeout = 30
 
