@@ -11,10 +11,11 @@ DRF path. tests/test_api/test_readers.py holds every endpoint's output equal on 
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections
-from django.db.models import ForeignKey, Lookup, ManyToOneRel, Q
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import ForeignKey, Lookup, ManyToOneRel
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
 
@@ -153,16 +154,67 @@ class RowReader:
         if kind == "briefs":
             related, link, shown = details
             prefix = prefixes[related]
-            for row in related._default_manager.filter(among(link, parent_ids)).values("pk", link, shown):
+            for row in children_of(related, link, parent_ids, ("pk", link, shown)):
                 url = f"{prefix}{row['pk']}/" if prefix else None
                 grouped[row[link]].append({"id": row["pk"], "url": url, "display": row[shown]})
             return grouped
         reader = details
-        children = reader.model._default_manager.filter(among(reader.link, parent_ids))
-        rows = list(reader.values(children.order_by(*within_parent_ordering(reader.model, reader.link))))
+        rows = children_of(reader.model, reader.link, parent_ids, tuple(sorted(reader.columns)), nested=True)
         for row, representation in zip(rows, reader.read(rows, request), strict=True):
             grouped[row[reader.link]].append(representation)
         return grouped
+
+
+def children_of(model, link, parent_ids, columns, *, nested=False, using=DEFAULT_DB_ALIAS):
+    """values(*columns) of the `model` rows whose `link` is one of `parent_ids`, as a list.
+
+    On PostgreSQL the parents' ids are one array parameter, so the statement is compiled once per
+    (model, link, columns) and reused: building the SQL from a queryset costs more than running it.
+    A role link's nested list leaves out its ordering on the parent (see within_parent_ordering).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        children = model._default_manager.using(using).filter(**{f"{link}__in": list(parent_ids)})
+        if nested:
+            children = children.order_by(*within_parent_ordering(model, link))
+        return list(children.values(*columns))
+    statement = _children_statement(model, link, columns, nested, using)
+    params = [list(parent_ids) if isinstance(param, _Ids) else param for param in statement.params]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows = cursor.fetchall()
+    if statement.converters:
+        rows = list(statement.compiler.apply_converters(rows, statement.converters))
+    return [dict(zip(statement.names, row, strict=True)) for row in rows]
+
+
+class _Ids(list):
+    """Marks where the parents' ids go among a compiled statement's parameters (the ORM copies the
+    value, keeping its type)."""
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    names: tuple
+    compiler: object
+    converters: dict
+
+
+@functools.cache
+def _children_statement(model, link, columns, nested, using):
+    children = model._default_manager.using(using).filter(**{f"{link}__any_of": _Ids()})
+    if nested:
+        children = children.order_by(*within_parent_ordering(model, link))
+    query = children.values(*columns).query
+    compiler = query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    if sum(isinstance(param, _Ids) for param in params) != 1:
+        raise RuntimeError(f"{model.__name__}: the ids parameter is not in the compiled statement")
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    converters = compiler.get_converters([column for column, _, _ in compiler.select[: compiler.col_count]])
+    return _Statement(sql, tuple(params), names, compiler, converters)
 
 
 @ForeignKey.register_lookup
@@ -178,13 +230,7 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
-
-
-def among(link, ids, using="default"):
-    """The filter `link` (a foreign key's attname) is one of `ids`: an array on PostgreSQL, IN elsewhere."""
-    lookup = "any_of" if connections[using].vendor == "postgresql" else "in"
-    return Q(**{f"{link}__{lookup}": list(ids)})
+        return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
 
 
 def within_parent_ordering(model, link):

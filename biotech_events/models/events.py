@@ -132,7 +132,7 @@ class AttendanceFigure(Versioned, NaturalKeyModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["event", "-count"]
+        ordering = ["event", "-count", "audience"]  # total: a page reads the same on every path
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "audience"],

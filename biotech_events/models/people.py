@@ -43,7 +43,7 @@ class Honour(Versioned, NaturalKeyModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["person", "year", "title"]
+        ordering = ["person", "year", "title", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "kind", "title"],
@@ -80,7 +80,7 @@ class Affiliation(Versioned, NaturalKeyModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["person", "position"]
+        ordering = ["person", "position", "id"]
         constraints = [
             exactly_one_of(
                 "organizer",

@@ -86,3 +86,21 @@ def test_the_cursor_mode_walks_rows_read_from_rows(seeded, api, drf_only):
     fast, slow = api.get("/api/v1/events/", params).json(), drf_only(api, "/api/v1/events/", params).json()
     assert fast == slow
     assert api.get(fast["next"]).json() == drf_only(api, fast["next"]).json()
+
+
+def test_nested_lists_are_compiled_once_and_sent_the_ids_as_one_array_on_postgresql(seeded, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from biotech_events.api.readers import _children_statement
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite reads nested lists with IN (...), compiled each time")
+    api.get("/api/v1/events/", {"page_size": 20})
+    compiled = _children_statement.cache_info().currsize
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/api/v1/events/", {"page_size": 50, "page": 1})
+    assert _children_statement.cache_info().currsize == compiled, "the same statements, whatever the page"
+    nested = [q["sql"] for q in queries if "= ANY(" in q["sql"]]
+    assert len(nested) >= 10
+    assert not any(" IN (" in sql for sql in nested)
