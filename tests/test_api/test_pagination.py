@@ -151,3 +151,19 @@ def test_bad_cursor_requests_are_400_naming_the_parameter(seeded, api, params, f
     response = api.get("/api/v1/park-rankings/", params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+def test_a_deep_page_skips_rows_by_id_and_reads_only_its_own_rows(seeded, api, settings, monkeypatch):
+    from biotech_events.api import pagination
+
+    settings.API_COUNT_CAP = 10
+    params = {"page_size": 3, "ordering": "name"}
+    shallow = [api.get("/api/v1/companies/", {**params, "page": page}).json() for page in (5, 6)]
+    monkeypatch.setattr(pagination, "DEFERRED_FROM", 12)  # page 5 starts at row 12
+    with CaptureQueriesContext(connection) as queries:
+        deep = [api.get("/api/v1/companies/", {**params, "page": page}).json() for page in (5, 6)]
+    assert deep == shallow
+    assert deep[0]["count_exact"] is False and deep[0]["next"]
+    offsets = [q["sql"] for q in queries if "OFFSET" in q["sql"].upper()]
+    assert len(offsets) == 2, "one id query with an OFFSET per page"
+    assert all('"biotech_events_company"."description"' not in sql for sql in offsets), "ids alone are skipped"
