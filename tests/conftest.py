@@ -8,15 +8,44 @@ from biotech_events.models import MergedRecord
 from biotech_events.services.seeds import load_seeds
 
 
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker):
+    """(report, rows): what `load_seeds` writes, loaded once per test process and kept in memory.
+
+    Loading validates and versions every record (about ten seconds on PostgreSQL); putting the same
+    rows back with bulk inserts takes a fraction of a second. The load itself is rolled back.
+    """
+    models = apps.get_models()
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in models}
+        report = load_seeds()
+        rows = []
+        for model in models:
+            added = [row for row in model._base_manager.order_by("pk") if row.pk not in before[model]]
+            if added:
+                rows.append((model, added))
+        transaction.set_rollback(True)
+    return report, rows
+
+
+def restore_seeds(seed_rows):
+    """Write the rows `load_seeds` wrote, exactly as it wrote them (ids, versions, history); return its report."""
+    report, rows = seed_rows
+    with transaction.atomic():  # foreign keys are checked at the end, whatever the order of the tables
+        for model, added in rows:
+            model._base_manager.bulk_create(added)
+    return report
+
+
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The whole curated catalogue, loaded once per test module the way `load_seeds` loads it.
+def seeded(django_db_setup, django_db_blocker, seed_rows):
+    """The whole curated catalogue, as `load_seeds` loads it, for one test module.
 
     It lives in a transaction that is rolled back after the module; each test's own
     transaction nests inside it, so tests still cannot see each other's writes.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_seeds()
+        yield restore_seeds(seed_rows)
         transaction.set_rollback(True)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from biotech_events.services.seeds import load_seeds
+from tests.conftest import restore_seeds
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -64,9 +64,9 @@ def shot(request):
 
 
 @pytest.fixture
-def editor(browser, live_server, transactional_db, django_user_model, shot):
+def editor(browser, live_server, transactional_db, django_user_model, shot, seed_rows):
     """A logged-in editor's page on a live server holding the seeded catalogue."""
-    load_seeds()
+    restore_seeds(seed_rows)
     django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(15_000)

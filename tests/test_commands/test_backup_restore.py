@@ -28,8 +28,8 @@ from rest_framework.test import APIClient
 
 from biotech_events.models import Alias, Citation, Company, Event, MergedRecord
 from biotech_events.services.merge import merge_records
-from biotech_events.services.seeds import BACKUP_EXCLUDED, backup_models, load_seeds
-from tests.conftest import catalogue_models, snapshot
+from biotech_events.services.seeds import BACKUP_EXCLUDED, backup_models
+from tests.conftest import catalogue_models, restore_seeds, snapshot
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -121,10 +121,10 @@ def edit_the_catalogue():
 
 
 @pytest.fixture(scope="module")
-def backups(django_db_setup, django_db_blocker, tmp_path_factory):
+def backups(django_db_setup, django_db_blocker, tmp_path_factory, seed_rows):
     folder = tmp_path_factory.mktemp("backups")
     with django_db_blocker.unblock(), transaction.atomic():
-        load_seeds()
+        restore_seeds(seed_rows)
         # Plain dumpdata, as the issue puts it, works while no record has been deleted.
         call_command(
             "dumpdata",
