@@ -1,6 +1,6 @@
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from simple_history.models import HistoricalChanges
 
@@ -25,7 +25,25 @@ def seed_rows(django_db_setup, django_db_blocker):
             if added:
                 rows.append((model, added))
         transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        _keep_ids_taken(rows)
     return report, rows
+
+
+def _keep_ids_taken(rows):
+    """Make later inserts take ids after the seeds' ones, as PostgreSQL's sequences (never rolled back) do.
+
+    SQLite's AUTOINCREMENT counters are rolled back with the load, so a record created later (say by the
+    demo data generator) would take a seeded id and collide with the seeds restored beside it.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for model, added in rows:
+            table, top = model._meta.db_table, max(row.pk for row in added)
+            cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [top, table])
+            if not cursor.rowcount:
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top])
 
 
 def restore_seeds(seed_rows):
