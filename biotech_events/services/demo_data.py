@@ -2,11 +2,13 @@
 
 `generate_demo_data(scale=1, seed=0)` writes, at scale 1, 20,000 organisers, 200,000 companies, 200,000
 people, 2,000 parks, 100,000 events (about 70% of them sub-events of the others, with their organisers,
-participants, companies and attendance figures), 500 ranking lists in 100 reports with their park entries,
-1,000,000 deals (about 2.5 parties each, bundles with their projects), affiliations, honours, aliases on a
-good share of organisers, companies, people and parks (some a one-letter misspelling, to measure search
-tolerance) and a citation for every event, organiser, company, person, park, deal, report, ranking list and
-ranking entry. Every count scales linearly with `scale` (rounded, at least one of each).
+participants, companies and attendance figures; one top-level event in FLAGSHIP_EVERY, the first included, is
+a flagship congress with hundreds of speakers and exhibitors and a share of the sessions), 500 ranking lists
+in 100 reports with their park entries, 1,000,000 deals (about 2.5 parties each, bundles with their projects),
+affiliations, honours, aliases on a good share of organisers, companies, people and parks (some a one-letter
+misspelling, to measure search tolerance) and a citation for every event, organiser, company, person, park,
+deal, report, ranking list and ranking entry. Every count scales linearly with `scale` (rounded, at least one
+of each).
 
 Marked as generated: every slugged record's slug starts with "demo-"; the citations all quote one synthetic
 source article, key "demo-source.txt", whose text holds every quote they use; role links, ranking entries,
@@ -96,6 +98,10 @@ SCALE_1_COUNTS = {
     "deals": 1_000_000,
 }
 TOP_LEVEL_EVENT_SHARE = 0.3  # the rest are sub-events (sessions, panels, ceremonies) of these
+# One top-level event in this many (the first included) is a flagship congress: hundreds of speakers and
+# exhibitors, and FLAGSHIP_SUB_EVENT_SHARE of all sessions between them; what a large event's pages must carry.
+FLAGSHIP_EVERY = 2_000
+FLAGSHIP_SUB_EVENT_SHARE = 0.02
 RANKINGS_PER_REPORT = 5  # one comprehensive ranking and four by dimension
 
 # Every model the generator writes, in the order it writes them (referenced before referencing);
@@ -1165,7 +1171,10 @@ class _Builder:
                 row, top = self._top_event(rng, i)
                 tops.append(top)
             else:
-                parent = rng.randrange(top_count)
+                if rng.random() < FLAGSHIP_SUB_EVENT_SHARE:
+                    parent = FLAGSHIP_EVERY * rng.randrange(math.ceil(top_count / FLAGSHIP_EVERY))
+                else:
+                    parent = rng.randrange(top_count)
                 row = self._sub_event(rng, i, parent, tops[parent])
             yield (base + i, *row)
 
@@ -1208,7 +1217,7 @@ class _Builder:
         summary = f"{'An' if label[0] in VOWELS else 'A'} {label} on {topic.lower()} held in {city}."
         self._record_event(name, start, start_precision, city_index)
         self.top_events_by_year[year].append(i)
-        self._event_links(rng, i, kind, city_index, year, top=True)
+        self._event_links(rng, i, kind, city_index, year, top=True, flagship=i % FLAGSHIP_EVERY == 0)
         row = (
             f"demo-{_slugify(name)}-{i + 1}", "", name, kind, None, edition, start, start_precision, end,
             DatePrecision.DAY if end else "", stated, city, district, venue, self._id(Park, park), theme, summary,
@@ -1268,7 +1277,7 @@ class _Builder:
         self.event_precision.append(PRECISION_CODES[precision])
         self.event_city.append(city_index)
 
-    def _event_links(self, rng, event, kind, city, year, *, top):
+    def _event_links(self, rng, event, kind, city, year, *, top, flagship=False):
         """Record an event's organisers, participants, companies and attendance figures."""
         hosts = []  # (party, role): party >= 0 an organiser, < 0 the company -1 - party
 
@@ -1311,6 +1320,8 @@ class _Builder:
             roles = [PersonRole.KEYNOTE] * (rng.randint(1, 3) if rng.random() < 0.6 else 0)
             roles += [PersonRole.SPEAKER] * rng.randint(0, 2) + [PersonRole.GUEST] * rng.randint(0, 1)
             roles += [PersonRole.MODERATOR] if rng.random() < 0.3 else []
+            if flagship:
+                roles += [PersonRole.KEYNOTE] * rng.randint(5, 15) + [PersonRole.SPEAKER] * rng.randint(100, 200)
         elif kind == EventKind.PANEL:
             roles = [PersonRole.MODERATOR] + [PersonRole.PANELIST] * rng.randint(2, 4)
         elif kind == EventKind.BRANCH_SESSION:
@@ -1335,6 +1346,8 @@ class _Builder:
                 rng.randint(1, 4) if kind in (EventKind.EXHIBITION, EventKind.WEEK) else rng.randint(0, 1)
             )
             roles += [CompanyRole.ATTENDEE] * rng.randint(0, 2) + [CompanyRole.AWARDEE] * (rng.random() < 0.1)
+            if flagship:
+                roles += [CompanyRole.EXHIBITOR] * rng.randint(200, 400) + [CompanyRole.ATTENDEE] * rng.randint(20, 60)
         elif kind == EventKind.SIGNING_CEREMONY:
             roles = [CompanyRole.SIGNATORY] * rng.randint(2, 4)
         elif kind == EventKind.AWARD_CEREMONY:
@@ -1349,7 +1362,7 @@ class _Builder:
             award = AWARDS[rng.randrange(len(AWARDS))].format(year=year) if role == CompanyRole.AWARDEE else ""
             self.event_companies.append((event, company, role, award))
 
-        if top and rng.random() < 0.5:
+        if top and (flagship or rng.random() < 0.5):
             for audience, low, high in rng.sample(AUDIENCES, rng.randint(1, 2)):
                 qualifier = ATTENDANCE_QUALIFIER.pick(rng)
                 number = rng.randint(low, high)

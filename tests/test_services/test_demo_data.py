@@ -300,3 +300,16 @@ def test_clear_empties_curated_references_and_keeps_what_protects_generated_reco
     with pytest.raises(DemoDataError, match="deal parties outside it refer to generated companies"):
         clear_demo_data()
     assert {model: model.objects.count() for model in GENERATED_MODELS} == counts
+
+
+def test_the_first_top_level_event_is_a_flagship_congress(demo):
+    """The large event the benchmark's detail and admin scenarios measure: hundreds of role links."""
+    from django.db.models import Count
+
+    tops = demo_records(model=Event).filter(parent=None).order_by("pk")
+    tops = tops.annotate(people=Count("participants", distinct=True), firms=Count("companies", distinct=True))
+    flagship, *others = tops
+    assert flagship.people >= 100
+    assert flagship.firms >= 150
+    assert flagship.attendance.exists()
+    assert max(event.people + event.firms for event in others) < 30, "one flagship at this scale"
