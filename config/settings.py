@@ -189,7 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "Asia/Shanghai"
-USE_I18N = True
+# The catalogue and its admin are in English: no translation machinery on every label rendered.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -23,7 +23,7 @@ from ..services.sources import quote_in_context
 from .changelists import AdminCountPaginator, CatalogueChangeList
 from .concurrency import VersionCheckedAdmin
 from .inlines import RowsInline
-from .rendering import AdminModelForm
+from .rendering import AdminModelForm, CachedRelatedUrlsMixin
 
 
 class CitationInline(RowsInline):
@@ -110,7 +110,7 @@ class HasCitationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CatalogueAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+class CatalogueAdmin(CachedRelatedUrlsMixin, VersionCheckedAdmin, SimpleHistoryAdmin):
     """History with field differences on every record; revert a version, relations included; restore deletions."""
 
     form = AdminModelForm  # rendered by AdminFormRenderer

@@ -18,7 +18,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 
-from .rendering import ADMIN_FORM_RENDERER
+from .rendering import ADMIN_FORM_RENDERER, CachedRelatedUrlsMixin
 
 
 class LoadedChoiceAutocompleteSelect(AutocompleteSelect):
@@ -125,7 +125,7 @@ class RowsInlineFormSet(BaseInlineFormSet):
         return f"{url}?{urlencode({lookup: self.instance.pk})}"
 
 
-class RowsInline(admin.TabularInline):
+class RowsInline(CachedRelatedUrlsMixin, admin.TabularInline):
     """A tabular inline for relations that can grow large: a bounded page of rows, a fixed number of queries.
 
     Every foreign key among the row's `fields` is loaded with the row (select_related): these are what

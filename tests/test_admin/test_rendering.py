@@ -162,3 +162,39 @@ def test_whole_change_pages_render_exactly_as_with_django_templates(seeded, admi
     fast = [page(url) for url in pages]
     monkeypatch.setattr(AdminFormRenderer, "render", DjangoTemplates.render)
     assert [page(url) for url in pages] == fast
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("relation", ["organizer", "company"])
+def test_the_cached_related_widget_wrapper_renders_as_django_s_and_reverses_each_url_once(relation, monkeypatch):
+    from biotech_events.admin import rendering
+
+    field = EventOrganizer._meta.get_field(relation)
+    flags = dict.fromkeys(RELATED_FLAGS, True)
+    box = field.formfield(widget=AutocompleteSelect(field, admin.site)).widget
+    django = RelatedFieldWidgetWrapper(box, field.remote_field, admin.site, **flags)
+    cached = copy.deepcopy(django)
+    cached.__class__ = rendering.CachedUrlsRelatedFieldWidgetWrapper
+    rendering._related_url.cache_clear()
+    reversed_urls = []
+    real_reverse = rendering.reverse
+    monkeypatch.setattr(rendering, "reverse", lambda *a, **k: reversed_urls.append(a) or real_reverse(*a, **k))
+    for row in range(5):
+        name = f"organizer_roles-{row}-{relation}"
+        assert cached.render(name, None, {}, DJANGO) == django.render(name, None, {}, DJANGO)
+    assert 0 < len(reversed_urls) == len(set(reversed_urls)), "each URL once, not once per row"
+
+
+def test_change_forms_use_the_cached_related_widget_wrapper(seeded, admin_client):
+    from biotech_events.admin.rendering import CachedUrlsRelatedFieldWidgetWrapper
+
+    event = Event.objects.filter(organizer_roles__isnull=False).first()
+    response = admin_client.get(reverse("admin:biotech_events_event_change", args=[event.pk]))
+    wrappers = [
+        field.widget
+        for form in [response.context["adminform"].form]
+        + [f for formset in response.context["inline_admin_formsets"] for f in formset.formset.forms]
+        for field in form.fields.values()
+        if isinstance(field.widget, RelatedFieldWidgetWrapper)
+    ]
+    assert wrappers and all(type(widget) is CachedUrlsRelatedFieldWidgetWrapper for widget in wrappers)
