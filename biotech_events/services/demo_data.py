@@ -1797,15 +1797,22 @@ def _columns(model, attnames):
 
 
 class _Writer:
-    """Writes rows through the ORM's bulk_create; ids are the generator's, after the highest one stored."""
+    """Writes rows through the ORM's bulk_create; ids are the generator's, after the highest one ever taken."""
 
     def __init__(self, connection):
         self.connection = connection
         self.alias = connection.alias
 
     def reserve(self, model):
-        top = model._base_manager.using(self.alias).aggregate(top=models.Max("pk"))["top"]
-        return (top or 0) + 1
+        top = model._base_manager.using(self.alias).aggregate(top=models.Max("pk"))["top"] or 0
+        if self.connection.vendor == "sqlite":
+            # AUTOINCREMENT remembers ids of deleted rows too: a merged-away or deleted record's id must not
+            # come back as another record (its history and its redirect still name it).
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table])
+                row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+        return top + 1
 
     def write(self, model, attnames, rows, progress):
         _columns(model, attnames)

@@ -100,3 +100,18 @@ def test_help_says_what_a_second_run_does(capsys):
 def test_rejects_missing_or_bad_arguments(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_generated_records_never_take_the_id_of_a_deleted_record():
+    """A deleted or merged-away record's id stays its own: its history and its redirect still name it."""
+    from tests.factories import CompanyFactory, DealFactory
+
+    deleted = {}
+    for factory in (CompanyFactory, DealFactory):
+        record = factory()
+        deleted[type(record)] = record.pk
+        record.delete()
+    run("--scale", "0.001", "--seed", "1")
+    for model, pk in deleted.items():
+        assert not model.objects.filter(pk=pk).exists(), model._meta.label
+        assert demo_records(model=model).order_by("pk").first().pk > pk
