@@ -46,17 +46,6 @@ def _keep_ids_taken(rows):
                 cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top])
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _seed_ids_taken_first(request):
-    """On SQLite, load the seed rows before any test writes, so that no test's records take their ids.
-
-    See _keep_ids_taken: a record written before the seeds were first loaded (say, generated demo data held
-    in a module's transaction) could take an id a seed restored beside it has. PostgreSQL needs nothing.
-    """
-    if connection.vendor == "sqlite":
-        request.getfixturevalue("seed_rows")
-
-
 def restore_seeds(seed_rows):
     """Write the rows `load_seeds` wrote, exactly as it wrote them (ids, versions, history); return its report."""
     report, rows = seed_rows

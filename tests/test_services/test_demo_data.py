@@ -56,11 +56,12 @@ PLANNED = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, seed_rows):
     """Demo data at SCALE, generated once per module in a transaction rolled back after it.
 
     Each test's own transaction nests inside, so a test that clears or regenerates sees its changes
-    undone when it ends.
+    undone when it ends. `seed_rows` first: the generated ids must come after the seeds' ones, which
+    some tests here restore beside them (see tests/conftest.py).
     """
     with django_db_blocker.unblock(), transaction.atomic():
         yield generate_demo_data(scale=SCALE, seed=SEED)

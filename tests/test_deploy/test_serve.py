@@ -1,0 +1,78 @@
+"""`make serve`'s server as it starts in production: gunicorn with config/gunicorn.conf.py and DEBUG off."""
+
+import http.client
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from benchmarks.servers import free_port
+
+from .conftest import ROOT, production_env
+
+
+@pytest.fixture
+def served(tmp_path):
+    """gunicorn on a free loopback port with the production settings; (port, process)."""
+    port = free_port()
+    env = production_env(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite3'}",  # /healthz asks the database for SELECT 1
+    )
+    env.pop("GUNICORN_CMD_ARGS", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(port, "/healthz")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"gunicorn did not start: {process.communicate(timeout=10)}") from None
+                time.sleep(0.2)
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get(port, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def test_the_production_server_answers_health_checks_and_sends_everything_else_to_https(served):
+    port, process = served
+    status, headers, body = get(port, "/healthz")
+    assert status == 200 and json.loads(body) == {"status": "ok", "database": "ok"}
+    status, headers, _ = get(port, "/api/v1/events/")
+    assert status == 301 and headers["Location"] == "https://127.0.0.1/api/v1/events/"
+    # Behind a TLS-terminating proxy on this machine, gunicorn believes its X-Forwarded-Proto.
+    status, headers, _ = get(port, "/api/v1/", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    lines = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
+    logged = {
+        (line.get("path"), line.get("status")) for line in lines if line.get("logger") == "biotech_events.request"
+    }
+    assert {("/api/v1/events/", 301), ("/api/v1/", 200)} <= logged, errors[-2000:]
