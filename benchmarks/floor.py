@@ -623,6 +623,19 @@ def any_of(column, *, iexact=False):
     return make
 
 
+def full_text(alias, columns):
+    """The API's `?text=` (FullTextFilter, PostgreSQL): the expression of its GIN index, @@ websearch_to_tsquery."""
+    document = " || ' ' || ".join(f"COALESCE({alias}.{column}, '')" for column in columns)
+
+    def make(given):
+        return (
+            f"to_tsvector('english'::regconfig, {document}) @@ websearch_to_tsquery('english'::regconfig, %s)",
+            [" ".join(given)],
+        )
+
+    return make
+
+
 def _has_trigram(db):
     """Whether pg_trgm is installed (migration 0005): the API then also matches words one typo away."""
     known = getattr(_local, "trigram", None)
@@ -696,7 +709,7 @@ DEALS = Resource(
     select=DEAL_SELECT,
     orderings={name: name for name in ("title", "date", "amount", "amount_usd", "kind", "id")},
     default_ordering=["-date", "title"],
-    filters={"kind": any_of("d.kind")},
+    filters={"kind": any_of("d.kind"), "text": full_text("d", ("title", "asset", "summary", "description"))},
     search=None,
     build=deal_results,
 )

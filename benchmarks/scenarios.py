@@ -21,6 +21,8 @@ T = "biotech_events_{}".format
 DEEP_PAGE = 10_000  # the page number asked for (or the last page, on smaller data)
 PAGE_SIZE = 50
 DEAL_KIND = "licensing"
+# Full-text words that the demo deals' summaries hold in a few thousand rows: a modality and a territory.
+TEXT_SEARCH = "bispecific worldwide"
 
 
 @dataclass
@@ -243,6 +245,10 @@ def build(facts, *, deep_cursor=None, floor_cursor=None, cursor_skip=""):
     ):
         path = f"/api/v1/companies/?{qs(search=term)}"
         scenarios.append(Scenario(name, f"{title}: {term!r}", "api-list", path, path))
+    text_search = f"/api/v1/deals/?{qs(text=TEXT_SEARCH, ordering='-date', page_size=PAGE_SIZE)}"
+    scenarios.append(
+        Scenario("search-text", f"Deals, full-text {TEXT_SEARCH!r}, by -date", "api-list", text_search, text_search)
+    )
     scenarios.append(
         Scenario(
             "deals-csv", "CSV export of all deals", "csv", "/api/v1/deals/?format=csv", note="one request at a time"
@@ -284,6 +290,7 @@ SCENARIO_NAMES = [
     "search-name",
     "search-alias",
     "search-misspelled",
+    "search-text",
     "deals-csv",
     "admin-deals-changelist",
     "admin-event-change",

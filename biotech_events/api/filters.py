@@ -4,7 +4,7 @@ import re
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import TrigramStrictWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramStrictWordSimilarity
 from django.db import connections
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django_filters.widgets import QueryArrayWidget
@@ -236,8 +236,9 @@ class NameSearch:
         """Best matches first, when there are few enough to rank (see CatalogueSearchFilter)."""
         if self.name_field is None:
             return queryset
-        if (self.count_names() if self.hits is None else self.hits) > RANKED_AT_MOST:
-            return queryset
+        hits = self.count_names() if self.hits is None else self.hits
+        if hits > RANKED_AT_MOST or (self.found is not None and len(self.found) <= 1):
+            return queryset  # too many to rank, or one record (or none): nothing to put first
         phrase = " ".join(self.words)
         equal = Q(**{f"{self.name_field}__iexact": phrase})
         if self.alias_link:
@@ -367,6 +368,74 @@ def _crosses_to_many(model, path):
     return False
 
 
+# The text search configuration of `?text=`: the catalogue's prose is English. The full-text indexes
+# (migration 0011) are built on the same expression, so changing it means a migration.
+TEXT_SEARCH_CONFIG = "english"
+# The fields `?text=` reads, per model; 0011_text_search_indexes indexes the same expressions.
+EVENT_TEXT_FIELDS = ("name", "theme", "summary", "description")
+DEAL_TEXT_FIELDS = ("title", "asset", "summary", "description")
+SOURCE_TEXT_FIELDS = ("title", "text")
+_TEXT_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+class FullTextFilter(django_filters.CharFilter):
+    """`?text=`: the records whose prose (name, summary, description...) holds the words.
+
+    On PostgreSQL this is full-text search (`websearch_to_tsquery`, English stemming:
+    "commercialising" finds "commercialise"): words must all occur, "a quoted phrase" in that order, `or` between
+    alternatives, `-word` excludes. A GIN index on the same `to_tsvector` expression serves it.
+    Without `?ordering=` (or `?cursor=`), up to RANKED_AT_MOST matches are listed best first
+    (`ts_rank`), ties in the list's usual order; more keep the usual order, which an index serves.
+    On SQLite every word (or quoted phrase) must occur as typed, case-insensitively, in one of the
+    fields, and `-word` excludes; `or` is not understood there.
+    """
+
+    def __init__(self, *, fields, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("label", f'Full-text search in {", ".join(fields)} (words, "a phrase", or, -word).')
+        super().__init__(**kwargs)
+        self.text_fields = list(fields)
+
+    def filter(self, queryset, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        if connections[queryset.db].vendor != "postgresql":
+            condition = self.plain_condition(value)
+            return queryset.none() if condition is None else queryset.filter(condition)
+        vector = SearchVector(*self.text_fields, config=TEXT_SEARCH_CONFIG)
+        query = SearchQuery(value, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+        matching = queryset.alias(text_vector=vector).filter(text_vector=query)
+        if not self.ranks() or matching.order_by().values("pk")[: RANKED_AT_MOST + 1].count() > RANKED_AT_MOST:
+            return matching
+        usual = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        return matching.order_by(SearchRank(vector, query).desc(), *usual, "pk")
+
+    def ranks(self):
+        """Whether the best matches may come first: not when `?ordering=` or cursor mode sets the order."""
+        request = getattr(getattr(self, "parent", None), "request", None)
+        params = getattr(request, "query_params", None) or getattr(request, "GET", {})
+        return "ordering" not in params and "cursor" not in params
+
+    def plain_condition(self, value):
+        """Every word or phrase in one of the fields, none of the excluded ones; None when nothing is asked for."""
+        condition, searched = Q(), False
+        for minus, phrase, word in _TEXT_TOKEN.findall(value):
+            if word:
+                excluded = word.startswith("-") and len(word) > 1
+                term = word[1:] if excluded else word
+            else:
+                excluded, term = bool(minus), phrase.strip()
+            if not _RUN.search(term):  # punctuation alone, which PostgreSQL's parser drops too
+                continue
+            found = Q()
+            for field in self.text_fields:
+                found |= Q(**{f"{field}__icontains": term})
+            condition &= ~found if excluded else found
+            searched = True
+        return condition if searched else None
+
+
 def kinds(choice_class, field_name="kind", label="kind"):
     # distinct=False: the field is the record's own (or a to-one's), so rows cannot repeat, and a
     # DISTINCT over every column would cost more than the whole page.
@@ -395,6 +464,7 @@ class EventFilterSet(django_filters.FilterSet):
     )
     person = RelatedRecordFilter(field_name="participants__person", label="With these people taking part.")
     park = RelatedRecordFilter(label="Held in these parks (id or slug).")
+    text = FullTextFilter(fields=EVENT_TEXT_FIELDS)
 
     class Meta:
         model = Event
@@ -451,6 +521,7 @@ class DealFilterSet(django_filters.FilterSet):
     asset = django_filters.CharFilter(lookup_expr="icontains", label="Asset or subject contains (e.g. CMG901).")
     parent = RelatedRecordFilter(label="Projects of these bundles.")
     top_level = BooleanFilter(field_name="parent", lookup_expr="isnull", label="true: deals not inside a bundle only.")
+    text = FullTextFilter(fields=DEAL_TEXT_FIELDS)
 
     class Meta:
         model = Deal
@@ -501,6 +572,7 @@ class ReportFilterSet(django_filters.FilterSet):
 class SourceDocumentFilterSet(django_filters.FilterSet):
     language = kinds(choices.Language, field_name="language", label="language")
     outlet = AnyOfFilter()
+    text = FullTextFilter(fields=SOURCE_TEXT_FIELDS)
 
     class Meta:
         model = SourceDocument
