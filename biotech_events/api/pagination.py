@@ -73,11 +73,19 @@ class CappedCountPaginator(Paginator):
         return number
 
     def page(self, number):
+        rows = None
+        if number in (1, "1") and "bounded_count" not in self.__dict__ and hasattr(self.object_list, "query"):
+            # The first page is read before counting, one row more: when that row is missing, the page is
+            # the whole list and its length the count (a search for a name, a narrow filter): no COUNT runs.
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.__dict__["bounded_count"] = len(rows)
         if self.count_exact:
-            return super().page(number)
+            return Page(rows[: self.per_page], 1, self) if rows is not None else super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.rows(bottom, bottom + self.per_page + 1)  # one more tells if a next exists
+        if rows is None:
+            rows = self.rows(bottom, bottom + self.per_page + 1)  # one more tells if a next exists
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         page = Page(rows[: self.per_page], number, self)

@@ -52,7 +52,7 @@ def test_the_count_joins_no_table_for_the_shown_relations(seeded, api, endpoint)
     On PostgreSQL an unused LEFT JOIN is dropped, yet its column still keeps the count off an index-only scan.
     """
     with CaptureQueriesContext(connection) as queries:
-        response = api.get(f"/api/v1/{endpoint}/")
+        response = api.get(f"/api/v1/{endpoint}/", {"page_size": 1})  # a full page: the list is counted
     assert response.status_code == 200
     count_sql = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert len(count_sql) == 1
@@ -167,3 +167,28 @@ def test_a_deep_page_skips_rows_by_id_and_reads_only_its_own_rows(seeded, api, s
     offsets = [q["sql"] for q in queries if "OFFSET" in q["sql"].upper()]
     assert len(offsets) == 2, "one id query with an OFFSET per page"
     assert all('"biotech_events_company"."description"' not in sql for sql in offsets), "ids alone are skipped"
+
+
+@pytest.mark.parametrize("endpoint", ["deals", "events", "companies"])
+def test_a_list_that_fits_its_first_page_is_not_counted(seeded, api, endpoint):
+    """The first page is read with one row more: without that row it is the whole list, its length the count."""
+    total = api.get(f"/api/v1/{endpoint}/", {"page_size": 1}).json()["count"]
+    assert total > 2
+    counts = {}
+    for size in (total, total - 1):
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(f"/api/v1/{endpoint}/", {"page_size": size}).json()
+        assert body["count"] == total and body["count_exact"] is True
+        assert len(body["results"]) == size
+        assert (body["next"] is None) == (size == total)
+        counts[size] = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts[total] == [], "the whole list on one page: no COUNT query"
+    assert len(counts[total - 1]) == 1, "one row left over: counted"
+
+
+def test_a_page_past_a_short_list_is_still_a_404_naming_the_page(seeded, api):
+    total = api.get("/api/v1/deals/", {"page_size": 500}).json()["count"]
+    assert total < 500
+    response = api.get("/api/v1/deals/", {"page_size": 500, "page": 2})
+    assert response.status_code == 404
+    assert "page" in response.json()
