@@ -144,6 +144,7 @@ class StreamResult:
     status: int
     ttfb: float  # seconds until the status line and headers
     ttfb_body: float | None  # seconds until the first body byte
+    first_record: float | None  # seconds until the end of the body's second line (a CSV's first record)
     total: float  # seconds until the last byte
     size: int
     lines: int
@@ -161,7 +162,7 @@ def stream_once(host, port, request, *, timeout=900.0, chunk=1 << 16, keep=2048)
         conn.request(request.method, request.path, body=request.body, headers=dict(request.headers))
         response = conn.getresponse()
         ttfb = time.perf_counter() - started
-        ttfb_body, size, lines, head = None, 0, 0, b""
+        ttfb_body, first_record, size, lines, head = None, None, 0, 0, b""
         while True:
             data = response.read1(chunk) if hasattr(response, "read1") else response.read(chunk)
             if not data:
@@ -170,6 +171,8 @@ def stream_once(host, port, request, *, timeout=900.0, chunk=1 << 16, keep=2048)
                 ttfb_body = time.perf_counter() - started
             size += len(data)
             lines += data.count(b"\n")
+            if first_record is None and lines >= 2:
+                first_record = time.perf_counter() - started
             if len(head) < keep:
                 head += data[: keep - len(head)]
         total = time.perf_counter() - started
@@ -178,6 +181,7 @@ def stream_once(host, port, request, *, timeout=900.0, chunk=1 << 16, keep=2048)
             status=response.status,
             ttfb=ttfb,
             ttfb_body=ttfb_body,
+            first_record=first_record,
             total=total,
             size=size,
             lines=lines,
@@ -188,7 +192,7 @@ def stream_once(host, port, request, *, timeout=900.0, chunk=1 << 16, keep=2048)
         )
     except (OSError, http.client.HTTPException) as error:
         elapsed = time.perf_counter() - started
-        return StreamResult(0, elapsed, None, elapsed, 0, 0, None, {}, b"", f"{type(error).__name__}: {error}")
+        return StreamResult(0, elapsed, None, None, elapsed, 0, 0, None, {}, b"", f"{type(error).__name__}: {error}")
     finally:
         conn.close()
 

@@ -126,7 +126,8 @@ def table(report):
             lines.append("")
             lines.append(
                 f"{entry['name']}: first byte {fmt_ms(export['ttfb_ms'])} ms, first body byte "
-                f"{fmt_ms(export['first_body_byte_ms'])} ms, total {fmt_ms(export['total_ms'])} ms, "
+                f"{fmt_ms(export['first_body_byte_ms'])} ms, first record {fmt_ms(export.get('first_record_ms'))} ms, "
+                f"total {fmt_ms(export['total_ms'])} ms, "
                 f"{export['bytes']:,} bytes ({export['lines']:,} lines), worker peak RSS "
                 f"{(export['peak_rss_kib'] or 0) / 1024:,.1f} MiB "
                 f"(+{(export['peak_rss_growth_kib'] or 0) / 1024:,.1f} MiB)"

@@ -28,7 +28,7 @@ CSV_ROWS_PER_CHUNK = 200
 
 def csv_lines(columns, rows):
     """The CSV text of `rows` (serialized dicts) as a stream of chunks: the header alone first, so the
-    response starts at once, then CSV_ROWS_PER_CHUNK rows a chunk."""
+    response starts at once, then CSV_ROWS_PER_CHUNK rows a chunk. Closing the stream closes `rows`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -36,14 +36,18 @@ def csv_lines(columns, rows):
     buffer.seek(0)
     buffer.truncate()
     written = 0
-    for row in rows:
-        writer.writerow([flatten(row.get(column)) for column in columns])
-        written += 1
-        if written == CSV_ROWS_PER_CHUNK:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            written = 0
+    try:
+        for row in rows:
+            writer.writerow([flatten(row.get(column)) for column in columns])
+            written += 1
+            if written == CSV_ROWS_PER_CHUNK:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+                written = 0
+    finally:
+        if hasattr(rows, "close"):
+            rows.close()  # a reading transaction ends now, not when the garbage collector gets to it
     if written:
         yield buffer.getvalue()
 

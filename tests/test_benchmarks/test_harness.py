@@ -124,6 +124,7 @@ def test_harness_runs_end_to_end(bench_database, tmp_path):
             export = entry["ours"]["export"]
             assert export["bytes"] > 0 and export["lines"] > 1
             assert is_number(export["ttfb_ms"]) and is_number(export["total_ms"])
+            assert export["ttfb_ms"] <= export["first_record_ms"] <= export["total_ms"]
             assert is_number(export["peak_rss_kib"]) and export["peak_rss_kib"] > 0
             assert export["runs"][0]["content_type"].startswith("text/csv")
 
