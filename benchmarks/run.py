@@ -6,9 +6,9 @@
 
 1. Migrates the database, loads the seeds into an empty catalogue, and makes sure the demo data
    set for (scale, seed) is there: `manage.py generate_demo_data --scale S --seed N` when the demo
-   deal count is below 1,000,000 * S (with --clear when other demo rows are there). While that
-   command does not exist yet, the harness's own SQL filler (benchmarks/filler.py) stands in, with
-   a note in the report. Which data set is in the database is kept in the database's comment.
+   deal count is below 1,000,000 * S (with --clear when other demo rows are there). `--data filler`
+   uses the harness's own SQL filler (benchmarks/filler.py) instead, with a note in the report.
+   Which data set is in the database is kept in the database's comment.
 2. Creates (or resets) the superuser `benchmark` for the admin scenarios.
 3. Serves the app with gunicorn (benchmarks.querycount:application: config.wsgi plus an
    X-Query-Count header; DEBUG off) and the raw floor (benchmarks.floor:application) with the same

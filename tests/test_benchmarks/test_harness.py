@@ -131,3 +131,20 @@ def test_harness_runs_end_to_end(bench_database, tmp_path):
     png = report_path.with_suffix(".png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(list(tmp_path.glob("report-*.json"))) == 1  # the timestamped copy
+
+    # The plans behind the scenarios, from the same database: every statement explained, none failing.
+    explain = subprocess.run(
+        [sys.executable, "-m", "benchmarks.explain", "--only", "deals-list", "--only", "admin-deals-changelist"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert explain.returncode == 0, f"stdout:\n{explain.stdout[-4000:]}\nstderr:\n{explain.stderr[-4000:]}"
+    sections = explain.stdout.split("\n=== ")[1:]
+    assert [section.split(":", 1)[0] for section in sections] == ["deals-list", "admin-deals-changelist"]
+    for section in sections:
+        assert "status 200" in section, section
+        assert section.count("Execution Time:") >= 2, section
