@@ -28,19 +28,21 @@ CSV_ROWS_PER_CHUNK = 200
 
 def csv_lines(columns, rows):
     """The CSV text of `rows` (serialized dicts) as a stream of chunks: the header alone first, so the
-    response starts at once, then CSV_ROWS_PER_CHUNK rows a chunk. Closing the stream closes `rows`."""
+    response starts at once, then the first record alone, as soon as it is read, then
+    CSV_ROWS_PER_CHUNK rows a chunk. Closing the stream closes `rows`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
     yield buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
-    written = 0
+    written, first = 0, True
     try:
         for row in rows:
             writer.writerow([flatten(row.get(column)) for column in columns])
             written += 1
-            if written == CSV_ROWS_PER_CHUNK:
+            if written == CSV_ROWS_PER_CHUNK or first:
+                first = False
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()

@@ -1,6 +1,6 @@
 """Viewsets: each endpoint is a queryset, a serializer and a filter set; the base does the rest."""
 
-from itertools import batched
+from itertools import batched, islice
 
 from django.conf import settings
 from django.db import transaction
@@ -44,6 +44,9 @@ from .serializers.history import HistoryEntrySerializer
 from .serializers.merge import MergeRequestSerializer
 
 CSV_CHUNK_ROWS = 2000
+# The first rows are serialized on their own: the export's first record then leaves after a handful of rows'
+# work (their relations' queries, their reading) rather than after a whole chunk's (about half a second).
+CSV_FIRST_ROWS = 100
 
 
 def streamed_rows(records, serialize):
@@ -56,7 +59,11 @@ def streamed_rows(records, serialize):
     stream.
     """
     with transaction.atomic(using=records.db):
-        for chunk in batched(records.iterator(chunk_size=CSV_CHUNK_ROWS), CSV_CHUNK_ROWS):
+        rows = records.iterator(chunk_size=CSV_CHUNK_ROWS)
+        first = list(islice(rows, CSV_FIRST_ROWS))
+        if first:
+            yield from serialize(first)
+        for chunk in batched(rows, CSV_CHUNK_ROWS):
             yield from serialize(list(chunk))
 
 

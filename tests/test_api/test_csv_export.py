@@ -46,3 +46,21 @@ def test_a_csv_export_left_unread_ends_its_transaction_when_closed(api, monkeypa
     assert connection.in_atomic_block
     response.close()  # the client went away
     assert not connection.in_atomic_block
+
+
+def test_a_csv_export_serializes_its_first_rows_alone_then_whole_chunks(monkeypatch):
+    from biotech_events.api import views
+    from biotech_events.models import Company
+
+    monkeypatch.setattr(views, "CSV_FIRST_ROWS", 2)
+    monkeypatch.setattr(views, "CSV_CHUNK_ROWS", 3)
+    CompanyFactory.create_batch(7)
+    batches = []
+
+    def serialize(chunk):
+        batches.append(len(chunk))
+        return chunk
+
+    rows = list(views.streamed_rows(Company.objects.order_by("pk"), serialize))
+    assert batches == [2, 3, 2]
+    assert [row.pk for row in rows] == list(Company.objects.order_by("pk").values_list("pk", flat=True))

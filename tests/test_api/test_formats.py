@@ -139,13 +139,13 @@ def test_a_jsonld_list_is_a_graph(seeded, api):
     assert len(jsonld.expand(document)) == api.get("/api/v1/people/").json()["count"]
 
 
-def test_a_csv_stream_sends_its_header_at_once_then_rows_in_chunks():
+def test_a_csv_stream_sends_its_header_and_first_record_at_once_then_rows_in_chunks():
     from biotech_events.api.renderers import CSV_ROWS_PER_CHUNK, csv_lines
 
     rows = [{"id": n, "name": f"Deal, {n}", "parties": [{"display": "A"}, {"display": "B"}]} for n in range(450)]
     chunks = list(csv_lines(["id", "name", "parties", "missing"], rows))
     assert chunks[0] == "id,name,parties,missing\r\n"
-    assert [chunk.count("\r\n") for chunk in chunks[1:]] == [CSV_ROWS_PER_CHUNK, CSV_ROWS_PER_CHUNK, 50]
+    assert [chunk.count("\r\n") for chunk in chunks[1:]] == [1, CSV_ROWS_PER_CHUNK, CSV_ROWS_PER_CHUNK, 49]
     parsed = list(csv.reader(io.StringIO("".join(chunks))))
     assert parsed[1] == ["0", "Deal, 0", "A; B", ""]
     assert len(parsed) == 451
