@@ -2093,10 +2093,10 @@ def _citation_targets():
 def clear_demo_data(*, using=DEFAULT_DB_ALIAS, progress=None):
     """Delete every generated record in one transaction; return the rows deleted per table.
 
-    Bulk SQL deletes, referencing tables first. What depends on a generated record goes the way a
-    Django delete would take it: rows hanging from it (CASCADE) are deleted, references to it that
-    may be emptied (SET_NULL) are emptied, and a curated record it PROTECTs stops the whole clear
-    with DemoDataError. The history of generated records goes too. Curated records stay as they are.
+    Bulk SQL deletes, referencing tables first; generated rows hanging from a generated record
+    (CASCADE) go with it, and so does the history of generated records. A curated record that
+    still refers to a generated one, by any kind of foreign key, stops the whole clear with
+    DemoDataError naming the field: curated records stay exactly as they are.
     """
     connection = connections[using]
     with transaction.atomic(using=using):
@@ -2136,10 +2136,12 @@ def _clear(connection, progress):
 
 
 def _release_references(cursor, model, criteria, quote):
-    """Before the generated rows of `model` go: empty SET_NULL references to them, refuse PROTECTed ones.
+    """Before the generated rows of `model` go, refuse if a curated record still refers to one.
 
     The generated tables that refer to `model` have been cleared already (they come later in
     GENERATED_MODELS), so what still refers to a generated row here belongs to the curated data.
+    Even a SET_NULL reference is refused rather than emptied: clearing must not change a curated
+    record behind its editors' back (no new version, no history entry).
     """
     marker = _marker(model)
     for other in apps.get_models():
@@ -2153,9 +2155,6 @@ def _release_references(cursor, model, criteria, quote):
             own_params = marker[1] if other is model else []
             for condition, params in criteria:
                 where = f'{quote(fk.column)} IN (SELECT "id" FROM {quote(model._meta.db_table)} WHERE {condition}){own}'
-                if fk.remote_field.on_delete is models.SET_NULL:
-                    cursor.execute(f"UPDATE {table} SET {quote(fk.column)} = NULL WHERE {where}", params + own_params)
-                    continue
                 cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params + own_params)
                 blocking = cursor.fetchone()[0]
                 if blocking:

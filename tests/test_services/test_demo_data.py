@@ -287,20 +287,30 @@ def test_clear_removes_only_the_generated_records(seeded, demo):
     assert snapshot() == curated
 
 
-def test_clear_empties_curated_references_and_keeps_what_protects_generated_records(seeded, demo):
+def test_clear_refuses_while_curated_records_refer_to_generated_ones(seeded, demo):
+    """Even a reference that a delete would empty (SET_NULL) stops the clear: curated rows stay as they are."""
     event = demo_records(model=Event).first()
     deal = Deal.objects.create(slug="curated-deal", title="A curated deal", kind="cooperation", event=event)
-    clear_demo_data()
-    deal.refresh_from_db()
-    assert deal.event is None
-    assert not demo_data_present()
+    before = Deal.objects.values_list("event", "version").get(pk=deal.pk)
+    counts = {model: model.objects.count() for model in GENERATED_MODELS}
+    with pytest.raises(
+        DemoDataError, match=r"1 deals outside it refer to generated events \(biotech_events.Deal.event\)"
+    ):
+        clear_demo_data()
+    assert {model: model.objects.count() for model in GENERATED_MODELS} == counts
+    assert Deal.objects.values_list("event", "version").get(pk=deal.pk) == before == (event.pk, before[1])
 
-    generate_demo_data(scale=0.001, seed=1)
     DealParty.objects.create(deal=deal, company=demo_records(model=Company).first(), role="partner")
+    Deal.objects.filter(pk=deal.pk).update(event=None)
     counts = {model: model.objects.count() for model in GENERATED_MODELS}
     with pytest.raises(DemoDataError, match="deal parties outside it refer to generated companies"):
         clear_demo_data()
     assert {model: model.objects.count() for model in GENERATED_MODELS} == counts
+
+    deal.parties.all().delete()
+    clear_demo_data()
+    assert not demo_data_present()
+    assert Deal.objects.filter(pk=deal.pk).exists()
 
 
 def test_the_first_top_level_event_is_a_flagship_congress(demo):
