@@ -42,7 +42,7 @@ def test_every_filter_is_a_documented_parameter(schema, segment, basename):
     documented = {p["name"] for p in schema["paths"][f"/api/v1/{segment}/"]["get"]["parameters"]}
     expected = filter_parameters(VIEWSETS[basename].filterset_class)
     assert expected <= documented
-    assert {"search", "ordering", "page", "page_size", "fields", "brief", "format"} <= documented
+    assert {"search", "ordering", "page", "page_size", "fields", "brief", "format", "cursor"} <= documented
 
 
 def test_the_schema_and_its_viewers_are_served(api):

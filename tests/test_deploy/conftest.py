@@ -10,9 +10,11 @@ from rest_framework.throttling import SimpleRateThrottle
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Variables the settings read, removed from a subprocess's environment so that only what a test gives counts.
+# Variables the settings and gunicorn's config read, removed from a subprocess's environment so that
+# only what a test gives counts. DATABASE_URL stays: the subprocess uses the suite's database.
 SETTINGS_VARIABLES = [
     "DJANGO_SETTINGS_MODULE",
+    "DB_CONN_MAX_AGE",
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
@@ -29,7 +31,14 @@ SETTINGS_VARIABLES = [
     "API_THROTTLE_USER",
     "API_NUM_PROXIES",
     "API_MAX_BODY_BYTES",
+    "API_COUNT_CAP",
+    "API_CSV_MAX_ROWS",
     "LOG_LEVEL",
+    "HOST",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_CMD_ARGS",
+    "FORWARDED_ALLOW_IPS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests' session; never in production
 ]
 

@@ -2,6 +2,10 @@
 
 import http.client
 import json
+import os
+import re
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -34,19 +38,23 @@ def served(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                get(port, "/healthz")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"gunicorn did not start: {process.communicate(timeout=10)}") from None
-                time.sleep(0.2)
+        wait_for_health(port, process, 60, lambda: f"gunicorn did not start: {process.communicate(timeout=10)}")
         yield port, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def wait_for_health(port, process, seconds, failure):
+    """The first answer to /healthz once the server listens; fails with `failure()` if it exits or times out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get(port, "/healthz")
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(failure()) from None
+            time.sleep(0.2)
 
 
 def get(port, path, headers=None):
@@ -76,3 +84,47 @@ def test_the_production_server_answers_health_checks_and_sends_everything_else_t
         (line.get("path"), line.get("status")) for line in lines if line.get("logger") == "biotech_events.request"
     }
     assert {("/api/v1/events/", 301), ("/api/v1/", 200)} <= logged, errors[-2000:]
+
+
+def test_make_serve_migrates_collects_static_files_checks_and_serves(tmp_path):
+    """The README's production command itself, from the documented variables only."""
+    port = free_port()
+    database = tmp_path / "make-serve.sqlite3"
+    env = production_env(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    log = tmp_path / "make-serve.log"
+    with log.open("w") as output:
+        # Its own session: make, its shell and gunicorn are stopped together.
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        status, _, body = wait_for_health(port, process, 240, lambda: f"make serve failed:\n{log.read_text()[-3000:]}")
+        assert status == 200 and json.loads(body) == {"status": "ok", "database": "ok"}
+
+        https = {"X-Forwarded-Proto": "https"}
+        status, _, page = get(port, "/admin/login/", https)
+        assert status == 200
+        # collectstatic ran: the page names the hashed file, and whitenoise serves it for good.
+        stylesheet = re.search(rb'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, page[:2000]
+        status, headers, css = get(port, stylesheet.group(1).decode(), https)
+        assert status == 200 and css
+        assert "immutable" in headers["Cache-Control"]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+    output = log.read_text()
+    assert "System check identified no issues" in output, output[-3000:]
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM django_migrations WHERE app = 'biotech_events'").fetchone()[0]

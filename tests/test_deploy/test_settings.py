@@ -2,13 +2,14 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import cache_from_url, env_flag, env_int, env_throttle_rate
 
-from .conftest import production_env, run_manage, run_python
+from .conftest import ROOT, SETTINGS_VARIABLES, production_env, run_manage, run_python
 
 DUMPED = [
     "DEBUG",
@@ -28,6 +29,9 @@ DUMPED = [
     "DATA_UPLOAD_MAX_MEMORY_SIZE",
     "LOGGING",
     "MIDDLEWARE",
+    "DATABASES",
+    "API_COUNT_CAP",
+    "API_CSV_MAX_ROWS",
 ]
 DUMP = f"""
 import json
@@ -97,6 +101,9 @@ def test_production_defaults_are_secure():
     assert api["NUM_PROXIES"] == 0
     assert values["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 1024 * 1024
     assert values["LOGGING"]["root"]["level"] == "INFO"
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert values["API_COUNT_CAP"] == 10_000
+    assert values["API_CSV_MAX_ROWS"] == 1_000_000
 
 
 def test_local_development_defaults_serve_plain_http():
@@ -124,6 +131,9 @@ def test_every_switch_is_read_from_the_environment():
         API_NUM_PROXIES="1",
         API_MAX_BODY_BYTES="2048",
         LOG_LEVEL="warning",
+        DB_CONN_MAX_AGE="0",
+        API_COUNT_CAP="500",
+        API_CSV_MAX_ROWS="20000",
     )
     assert values["CSRF_TRUSTED_ORIGINS"] == ["https://admin.example.org", "https://catalogue.example.org"]
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
@@ -139,6 +149,32 @@ def test_every_switch_is_read_from_the_environment():
     assert values["REST_FRAMEWORK"]["NUM_PROXIES"] == 1
     assert values["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 2048
     assert values["LOGGING"]["root"]["level"] == "WARNING"
+    assert values["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+    assert values["API_COUNT_CAP"] == 500
+    assert values["API_CSV_MAX_ROWS"] == 20_000
+
+
+def variables_read_by(path):
+    """The environment variables a configuration file reads, found in its source."""
+    source = Path(path).read_text()
+    return set(re.findall(r'(?:environ\.get|environ\.setdefault|env_[a-z]+)\(\s*"([A-Z][A-Z0-9_]*)"', source))
+
+
+CONFIG_FILES = ["config/settings.py", "config/gunicorn.conf.py"]
+
+
+def test_every_variable_the_configuration_reads_is_documented_in_the_readme():
+    documented = set()
+    for row in re.findall(r"^\| (`[A-Z][^|]*)\|", (ROOT / "README.md").read_text(), flags=re.MULTILINE):
+        documented |= set(re.findall(r"`([A-Z][A-Z0-9_]*)`", row))
+    read = set().union(*(variables_read_by(ROOT / path) for path in CONFIG_FILES))
+    assert {"SECRET_KEY", "DATABASE_URL", "WEB_CONCURRENCY"} <= read, "the pattern finds the variables"
+    assert read - documented == set()
+
+
+def test_the_deployment_tests_start_from_none_of_the_variables_but_the_database():
+    read = set().union(*(variables_read_by(ROOT / path) for path in CONFIG_FILES))
+    assert read - set(SETTINGS_VARIABLES) == {"DATABASE_URL"}
 
 
 def test_a_bad_value_stops_start_up_naming_the_variable():
