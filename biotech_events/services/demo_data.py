@@ -2116,7 +2116,7 @@ def _clear(connection, progress):
             started = time.perf_counter()
             table = quote(model._meta.db_table)
             criteria = _criteria(model)
-            _release_references(cursor, model, criteria, quote)
+            _refuse_curated_references(cursor, model, criteria, quote)
             history = getattr(model, "history", None)
             if history is not None:
                 history_table = quote(history.model._meta.db_table)
@@ -2135,7 +2135,7 @@ def _clear(connection, progress):
     return deleted
 
 
-def _release_references(cursor, model, criteria, quote):
+def _refuse_curated_references(cursor, model, criteria, quote):
     """Before the generated rows of `model` go, refuse if a curated record still refers to one.
 
     The generated tables that refer to `model` have been cleared already (they come later in
