@@ -14,29 +14,16 @@ the deep cursor is made at the deep page's depth rather than reached by followin
 """
 
 import argparse
-import base64
-import json
 import os
 import sys
 import time
 import urllib.parse
 from pathlib import Path
 
+from benchmarks.run import base_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# The served settings, as the harness serves them (benchmarks.run.base_env), on the test client's host.
-SETTINGS = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DEBUG": "0",
-    "ALLOWED_HOSTS": "testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_HSTS_SECONDS": "0",
-    "API_THROTTLE_ANON": "off",
-    "API_THROTTLE_USER": "off",
-    "LOG_LEVEL": "WARNING",
-}
 PLAN_LINES = 12  # the top of a plan: where the scan and its index show
 STREAMED_CHUNKS = 3  # of a streamed response (the CSV export), read before it is closed
 LINE_WIDTH = 200  # a page's 50 ids in an `= ANY(...)` condition make lines of thousands of characters
@@ -54,9 +41,8 @@ def setup_django():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("benchmarks.explain needs DATABASE_URL naming a PostgreSQL database (EXPLAIN ANALYZE is PostgreSQL's)")
-    for name, value in SETTINGS.items():
-        os.environ[name] = value
-    os.environ.setdefault("SECRET_KEY", "benchmarks-explain-only-in-process")
+    # The settings the harness serves the app with, on the test client's host.
+    os.environ.update(base_env(url), ALLOWED_HOSTS="testserver")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
@@ -71,6 +57,7 @@ def deep_cursor(client, facts):
     values of the row it stops at, so the `next` cursor of the first page, with the id of the row that
     many rows down put in, is the one a client would have reached.
     """
+    from biotech_events.api.pagination import decode_token, encode_token
     from biotech_events.models import Deal
 
     if not facts.deep_rows:
@@ -81,9 +68,9 @@ def deep_cursor(client, facts):
     if not ids or not link:
         return None
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["cursor"][0]
-    payload = json.loads(base64.urlsafe_b64decode(token))
+    payload = decode_token(token)
     payload["v"] = [ids[0]]
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    return encode_token(payload)
 
 
 def scenarios_module():

@@ -209,8 +209,7 @@ class KeysetPagination(BasePagination):
     def encode_cursor(self, row, backwards):
         values = [row[name] if isinstance(row, dict) else getattr(row, name) for name, _ in self.keys]
         payload = {"o": self.signature(), "v": [_jsonable(value) for value in values], "b": backwards}
-        token = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
-        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, encode_token(payload))
 
     def decode_cursor(self, request):
         """(position, backwards) from `?cursor=`; (None, False) for an empty cursor: the first page."""
@@ -218,7 +217,7 @@ class KeysetPagination(BasePagination):
         if not token:
             return None, False
         try:
-            payload = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+            payload = decode_token(token)
             raw, backwards, ordering = payload["v"], payload["b"], payload["o"]
             if not isinstance(raw, list) or len(raw) != len(self.keys) or not isinstance(backwards, bool):
                 raise ValueError
@@ -256,6 +255,16 @@ class KeysetPagination(BasePagination):
                 "results": data,
             }
         )
+
+
+def encode_token(payload):
+    """A `?cursor=` value: the cursor's payload as URL-safe base64 of compact JSON."""
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+
+
+def decode_token(token):
+    """The payload of a `?cursor=` value (ValueError, UnicodeError or binascii.Error when it is none)."""
+    return json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
 
 
 def _jsonable(value):
