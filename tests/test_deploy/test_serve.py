@@ -17,18 +17,22 @@ from benchmarks.servers import free_port
 from .conftest import ROOT, production_env
 
 
-@pytest.fixture
-def served(tmp_path):
-    """gunicorn on a free loopback port with the production settings; (port, process)."""
-    port = free_port()
-    env = production_env(
+def served_env(port, database):
+    """The production environment of one worker on a loopback port, with its own SQLite database."""
+    return production_env(
         HOST="127.0.0.1",
         PORT=str(port),
         WEB_CONCURRENCY="1",
         ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'served.sqlite3'}",  # /healthz asks the database for SELECT 1
+        DATABASE_URL=f"sqlite:///{database}",  # /healthz asks the database for SELECT 1
     )
-    env.pop("GUNICORN_CMD_ARGS", None)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """gunicorn on a free loopback port with the production settings; (port, process)."""
+    port = free_port()
+    env = served_env(port, tmp_path / "served.sqlite3")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
@@ -90,13 +94,7 @@ def test_make_serve_migrates_collects_static_files_checks_and_serves(tmp_path):
     """The README's production command itself, from the documented variables only."""
     port = free_port()
     database = tmp_path / "make-serve.sqlite3"
-    env = production_env(
-        HOST="127.0.0.1",
-        PORT=str(port),
-        WEB_CONCURRENCY="1",
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{database}",
-    )
+    env = served_env(port, database)
     log = tmp_path / "make-serve.log"
     with log.open("w") as output:
         # Its own session: make, its shell and gunicorn are stopped together.

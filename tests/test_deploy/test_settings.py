@@ -2,7 +2,6 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -154,27 +153,24 @@ def test_every_switch_is_read_from_the_environment():
     assert values["API_CSV_MAX_ROWS"] == 20_000
 
 
-def variables_read_by(path):
-    """The environment variables a configuration file reads, found in its source."""
-    source = Path(path).read_text()
-    return set(re.findall(r'(?:environ\.get|environ\.setdefault|env_[a-z]+)\(\s*"([A-Z][A-Z0-9_]*)"', source))
-
-
-CONFIG_FILES = ["config/settings.py", "config/gunicorn.conf.py"]
+def configuration_variables():
+    """The environment variables the settings and gunicorn's config read, found in their source."""
+    pattern = r'(?:environ\.get|environ\.setdefault|env_[a-z]+)\(\s*"([A-Z][A-Z0-9_]*)"'
+    sources = [(ROOT / "config" / name).read_text() for name in ("settings.py", "gunicorn.conf.py")]
+    return {name for source in sources for name in re.findall(pattern, source)}
 
 
 def test_every_variable_the_configuration_reads_is_documented_in_the_readme():
     documented = set()
     for row in re.findall(r"^\| (`[A-Z][^|]*)\|", (ROOT / "README.md").read_text(), flags=re.MULTILINE):
         documented |= set(re.findall(r"`([A-Z][A-Z0-9_]*)`", row))
-    read = set().union(*(variables_read_by(ROOT / path) for path in CONFIG_FILES))
+    read = configuration_variables()
     assert {"SECRET_KEY", "DATABASE_URL", "WEB_CONCURRENCY"} <= read, "the pattern finds the variables"
     assert read - documented == set()
 
 
 def test_the_deployment_tests_start_from_none_of_the_variables_but_the_database():
-    read = set().union(*(variables_read_by(ROOT / path) for path in CONFIG_FILES))
-    assert read - set(SETTINGS_VARIABLES) == {"DATABASE_URL"}
+    assert configuration_variables() - set(SETTINGS_VARIABLES) == {"DATABASE_URL"}
 
 
 def test_a_bad_value_stops_start_up_naming_the_variable():
